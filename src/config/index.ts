@@ -1,0 +1,2 @@
+export { ConfigError, configTableMarkdown, loadConfig, readEnvironment } from './load.js';
+export type { Config } from './schema.js';
