@@ -1,6 +1,136 @@
 import type { Catalogue } from '../i18n/types.js';
 
 // Texts of the anti-robot part. French is the source; English is typed against it.
-export const fr = {} as const;
+export const fr = {
+  /** The guide's own wording; the page follows it with the word (« vélo »). */
+  instruction: "Anti-Robot : Cliquer sur l'image correspondant au mot :",
+  /** Legend of the fieldset of radio buttons: the instruction and the word, read as one by screen readers. */
+  legend: (p: { word: string }) => `Anti-Robot : Cliquer sur l'image correspondant au mot : ${p.word}`,
+  /** Alt text of a picture: its position only, never what it shows (DESIGN.md §5). */
+  pictureAlt: (p: { position: number }) => `Image ${p.position}`,
+  alternativeHeading: 'Vous ne pouvez pas voir les images ?',
+  alternativeExplanation:
+    'Utilisez la vérification automatique ci-dessous : cochez la case, votre appareil fait un court calcul, sans rien vous demander de voir ni d’entendre. Vous n’avez alors pas besoin de choisir une image.',
+  /** Mode `altcha`: the proof of work alone. */
+  altchaOnlyLegend: 'Anti-Robot : vérification automatique',
+  altchaOnlyExplanation:
+    'Cochez la case ci-dessous : votre appareil fait un court calcul, sans rien vous demander de voir ni d’entendre.',
+  noScript:
+    'La vérification automatique demande JavaScript. Sans JavaScript, choisissez l’image correspondant au mot.',
+  /** Strings of the ALTCHA widget (its i18n keys), registered by the setup script. */
+  widget: {
+    label: 'Je ne suis pas un robot (vérification automatique)',
+    verify: 'Vérifier',
+    verifying: 'Vérification en cours…',
+    waitAlert: 'Vérification en cours, merci de patienter.',
+    verified: 'Vérification réussie',
+    verificationRequired: 'Merci de cocher la case de vérification.',
+    error: 'La vérification n’a pas abouti. Merci de réessayer.',
+    expired: 'La vérification a expiré. Merci de cocher à nouveau la case.',
+    loading: 'Chargement…',
+    reload: 'Recommencer',
+    cancel: 'Annuler',
+    footer: '',
+    ariaLinkLabel: 'ALTCHA',
+    enterCode: 'Saisissez le code',
+    enterCodeAria: 'Saisissez le code que vous entendez. Appuyez sur Espace pour écouter.',
+    enterCodeFromImage: 'Pour continuer, saisissez le code de l’image ci-dessous.',
+    getAudioChallenge: 'Écouter le code',
+  },
+  /** The words of the picture challenge, without article (see words.ts). */
+  words: {
+    bicycle: 'vélo',
+    car: 'voiture',
+    bus: 'autobus',
+    house: 'maison',
+    tree: 'arbre',
+    'fir-tree': 'sapin',
+    fish: 'poisson',
+    plane: 'avion',
+    bird: 'oiseau',
+    umbrella: 'parapluie',
+    key: 'clé',
+    padlock: 'cadenas',
+    book: 'livre',
+    apple: 'pomme',
+    boat: 'bateau',
+    cat: 'chat',
+    dog: 'chien',
+    scissors: 'ciseaux',
+    glasses: 'lunettes',
+    heart: 'cœur',
+    star: 'étoile',
+    bell: 'cloche',
+    cup: 'tasse',
+    envelope: 'enveloppe',
+    sun: 'soleil',
+    flower: 'fleur',
+    guitar: 'guitare',
+    snail: 'escargot',
+    moon: 'lune',
+  },
+} as const;
 
-export const en: Catalogue<typeof fr> = {};
+export const en: Catalogue<typeof fr> = {
+  instruction: 'Anti-robot: click the picture that matches the word:',
+  legend: (p) => `Anti-robot: click the picture that matches the word: ${p.word}`,
+  pictureAlt: (p) => `Picture ${p.position}`,
+  alternativeHeading: 'Cannot see the pictures?',
+  alternativeExplanation:
+    'Use the automatic check below: tick the box and your device does a short calculation, without asking you to see or hear anything. You then do not need to choose a picture.',
+  altchaOnlyLegend: 'Anti-robot: automatic check',
+  altchaOnlyExplanation:
+    'Tick the box below: your device does a short calculation, without asking you to see or hear anything.',
+  noScript:
+    'The automatic check needs JavaScript. Without JavaScript, choose the picture that matches the word.',
+  widget: {
+    label: 'I am not a robot (automatic check)',
+    verify: 'Verify',
+    verifying: 'Checking…',
+    waitAlert: 'Checking, please wait.',
+    verified: 'Check passed',
+    verificationRequired: 'Please tick the check box.',
+    error: 'The check failed. Please try again.',
+    expired: 'The check expired. Please tick the box again.',
+    loading: 'Loading…',
+    reload: 'Start again',
+    cancel: 'Cancel',
+    footer: '',
+    ariaLinkLabel: 'ALTCHA',
+    enterCode: 'Enter the code',
+    enterCodeAria: 'Enter the code you hear. Press Space to listen.',
+    enterCodeFromImage: 'To continue, enter the code from the picture below.',
+    getAudioChallenge: 'Listen to the code',
+  },
+  words: {
+    bicycle: 'bicycle',
+    car: 'car',
+    bus: 'bus',
+    house: 'house',
+    tree: 'tree',
+    'fir-tree': 'fir tree',
+    fish: 'fish',
+    plane: 'plane',
+    bird: 'bird',
+    umbrella: 'umbrella',
+    key: 'key',
+    padlock: 'padlock',
+    book: 'book',
+    apple: 'apple',
+    boat: 'boat',
+    cat: 'cat',
+    dog: 'dog',
+    scissors: 'scissors',
+    glasses: 'glasses',
+    heart: 'heart',
+    star: 'star',
+    bell: 'bell',
+    cup: 'cup',
+    envelope: 'envelope',
+    sun: 'sun',
+    flower: 'flower',
+    guitar: 'guitar',
+    snail: 'snail',
+    moon: 'moon',
+  },
+};
