@@ -1,4 +1,5 @@
 import * as admin from '../admin/texts.js';
+import * as advice from '../advice/texts.js';
 import * as antiRobot from '../anti-robot/texts.js';
 import * as delivery from '../delivery/texts.js';
 import * as letters from '../letters/texts.js';
@@ -21,6 +22,7 @@ const fr = {
   passwords: passwords.fr,
   delivery: delivery.fr,
   admin: admin.fr,
+  advice: advice.fr,
 } as const;
 
 /** What a view receives: the catalogue of one locale, typed against French. */
@@ -37,6 +39,7 @@ const en: Texts = {
   passwords: passwords.en,
   delivery: delivery.en,
   admin: admin.en,
+  advice: advice.en,
 };
 
 export const CATALOGUES: Readonly<Record<Locale, Texts>> = { fr, en };

@@ -1,6 +1,95 @@
 import type { Catalogue } from '../i18n/types.js';
 
-// Texts of the sessions part. French is the source; English is typed against it.
-export const fr = {} as const;
+// The member space (DESIGN.md §2 "Member space").
+export const fr = {
+  spaceTitle: 'Mon espace adhérent',
+  welcome: (p: { name: string }) => `Bonjour ${p.name}`,
+  previousSignIn: (p: { date: string; ip: string; device: string }) =>
+    `Votre précédente connexion : le ${p.date}, depuis l’adresse ${p.ip} (${p.device}).`,
+  firstSignIn: 'C’est votre première connexion à l’espace adhérent.',
+  notYou: 'Si ce n’était pas vous, changez votre mot de passe et déconnectez toutes les sessions.',
+  passwordAgeTitle: 'Pensez à changer votre mot de passe',
+  passwordAge: (p: { months: number }) =>
+    `Votre mot de passe a plus de ${p.months} mois. Un changement tous les 6 mois est recommandé ; ce n’est pas obligatoire.`,
+  changeNow: 'Changer mon mot de passe',
+  later: 'Plus tard',
+  contactTitle: 'Mes coordonnées',
+  email: 'E-mail',
+  mobile: 'Mobile',
+  none: 'non renseigné',
+  contactHelp: 'Pour modifier vos coordonnées, contactez votre mutuelle.',
+  changePasswordTitle: 'Changer mon mot de passe',
+  mustChangeTitle: 'Choisissez votre nouveau mot de passe',
+  mustChangeIntro:
+    'Vous vous êtes connecté avec le mot de passe provisoire reçu par courrier. Choisissez maintenant votre propre mot de passe pour accéder à votre espace.',
+  currentPassword: 'Mot de passe actuel',
+  newPassword: 'Nouveau mot de passe',
+  confirmPassword: 'Confirmation du mot de passe',
+  save: 'Valider',
+  passwordChanged: 'Votre mot de passe a été modifié. Vos autres sessions ont été fermées.',
+  sessionsTitle: 'Mes sessions actives',
+  sessionCurrent: 'cette session',
+  sessionStarted: 'ouverte le',
+  sessionLastSeen: 'dernière activité',
+  sessionDevice: 'appareil',
+  sessionIp: 'adresse',
+  signOutEverywhere: 'Se déconnecter partout',
+  signedOutEverywhere: 'Toutes vos autres sessions ont été fermées.',
+  historyTitle: 'Historique de connexion',
+  historyDate: 'Date',
+  historyOutcome: 'Résultat',
+  historyIp: 'Adresse',
+  historyDevice: 'Appareil',
+  outcomeSuccess: 'réussie',
+  outcomeFailure: 'échec',
+  signOut: 'Se déconnecter',
+  unknownDevice: 'appareil inconnu',
+  guideAdvice:
+    'Pour garantir une sécurité optimale, choisissez un mot de passe robuste incluant des chiffres, des caractères spéciaux et des majuscules (évitez les caractères suivants : apostrophe (\'), pourcentage (%), antislash (\\) et underscore (_)). Un changement tous les 6 mois est recommandé.',
+} as const;
 
-export const en: Catalogue<typeof fr> = {};
+export const en: Catalogue<typeof fr> = {
+  spaceTitle: 'My member space',
+  welcome: (p) => `Hello ${p.name}`,
+  previousSignIn: (p) => `Your previous sign-in: ${p.date}, from address ${p.ip} (${p.device}).`,
+  firstSignIn: 'This is your first sign-in to the member space.',
+  notYou: 'If this was not you, change your password and sign out of every session.',
+  passwordAgeTitle: 'Consider changing your password',
+  passwordAge: (p) =>
+    `Your password is more than ${p.months} months old. A change every 6 months is recommended; it is not mandatory.`,
+  changeNow: 'Change my password',
+  later: 'Later',
+  contactTitle: 'My contact details',
+  email: 'E-mail',
+  mobile: 'Mobile',
+  none: 'not on file',
+  contactHelp: 'To change your contact details, contact your insurer.',
+  changePasswordTitle: 'Change my password',
+  mustChangeTitle: 'Choose your new password',
+  mustChangeIntro:
+    'You signed in with the provisional password received by post. Now choose your own password to reach your member space.',
+  currentPassword: 'Current password',
+  newPassword: 'New password',
+  confirmPassword: 'Password confirmation',
+  save: 'Confirm',
+  passwordChanged: 'Your password has been changed. Your other sessions have been closed.',
+  sessionsTitle: 'My active sessions',
+  sessionCurrent: 'this session',
+  sessionStarted: 'started',
+  sessionLastSeen: 'last activity',
+  sessionDevice: 'device',
+  sessionIp: 'address',
+  signOutEverywhere: 'Sign out everywhere',
+  signedOutEverywhere: 'All your other sessions have been closed.',
+  historyTitle: 'Sign-in history',
+  historyDate: 'Date',
+  historyOutcome: 'Outcome',
+  historyIp: 'Address',
+  historyDevice: 'Device',
+  outcomeSuccess: 'succeeded',
+  outcomeFailure: 'failed',
+  signOut: 'Sign out',
+  unknownDevice: 'unknown device',
+  guideAdvice:
+    'For the best security, choose a strong password with digits, special characters and capitals (avoid these characters: apostrophe (\'), percent (%), backslash (\\) and underscore (_)). A change every 6 months is recommended.',
+};

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type Migration as KyselyMigration, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type Migration as KyselyMigration, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Database } from './tables.js';
@@ -52,7 +52,18 @@ export function openStore(options: StoreOptions): Store {
 export async function migrate(store: Store): Promise<string[]> {
   const migrations: Record<string, KyselyMigration> = {};
   for (const m of MIGRATIONS) migrations[m.name] = { up: (db) => m.up(db, store.dialect) };
-  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations } });
+  // Kysely looks for its lock table in any schema; with several schemas in one database (one per tenant or
+  // per test run) it must be told to use the connection's own, or it may find another schema's table.
+  let migrationTableSchema: string | undefined;
+  if (store.dialect === 'postgres') {
+    const row = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
+    migrationTableSchema = row.rows[0]?.schema;
+  }
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => migrations },
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import { ping } from '../store/db.js';
+import type { Services } from '../services.js';
+
+export interface HealthDeps extends Services {
+  /** Clock time of the delivery worker's last poll, when this process runs one. */
+  readonly workerLastTick?: () => number;
+}
+
+/** Liveness answers while the process runs; readiness checks what a request needs. */
+export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const checks: Record<string, 'ok' | 'fail'> = {};
+    try {
+      await ping(deps.store);
+      checks.database = 'ok';
+    } catch {
+      checks.database = 'fail';
+    }
+    if (deps.redis) {
+      try {
+        await deps.redis.ping();
+        checks.redis = 'ok';
+      } catch {
+        checks.redis = 'fail';
+      }
+    }
+    if (deps.workerLastTick) {
+      // The worker polls every SESAME_OUTBOX_POLL_MS; a minute of silence means it is stuck.
+      checks.outboxWorker = deps.clock.now() - deps.workerLastTick() < 60_000 ? 'ok' : 'fail';
+    }
+    const ok = Object.values(checks).every((c) => c === 'ok');
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'fail', checks });
+  });
+}
