@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/index.js';
 import { createTransports } from './delivery/transports.js';
 import { type DeliveryWorker, startDeliveryWorker } from './delivery/worker.js';
+import { startHousekeeping } from './housekeeping.js';
 import { demoMembersHelp, loadDemoMembers } from './members/demo.js';
 import { createServices, type ServiceOverrides, type Services } from './services.js';
 import { createWebApp } from './web/routes.js';
@@ -41,11 +42,13 @@ export async function startServer(config: Config, overrides: ServiceOverrides = 
   });
   const app = await createWebApp({ ...services, workerLastTick: () => worker.lastTickAt() });
   await services.antiRobotService.warmUp();
+  const housekeeping = startHousekeeping(services);
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ address, email: transports.kinds.email, sms: transports.kinds.sms, database: store.dialect }, 'listening');
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      housekeeping.stop();
       await app.close(); // stops accepting, lets requests in flight finish
       await worker.stop(); // flushes the sends in flight
       await transports.close();

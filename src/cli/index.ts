@@ -1,8 +1,12 @@
 // The `sesame` command (DESIGN.md §6): everything an operator scripts. Errors are printed as one clear
 // French message and a non-zero exit, never a stack trace.
 import { Command, CommanderError } from 'commander';
+import { LetterBatchError } from '../letters/batches.js';
 import { ConfigError, type Config, loadConfig, readEnvironment } from '../config/index.js';
+import { registerAuditCommands } from './audit.js';
+import { registerLetterCommands } from './letters.js';
 import { registerMemberCommands } from './members.js';
+import { registerStaffCommands } from './staff.js';
 
 export function loadConfigOrExit(): Config {
   return loadConfig(readEnvironment());
@@ -54,12 +58,16 @@ export function buildProgram(): Command {
     });
 
   registerMemberCommands(program);
+  registerStaffCommands(program);
+  registerAuditCommands(program);
+  registerLetterCommands(program);
   return program;
 }
 
 /** A one-line, operator-readable explanation of a failure (no stack trace). */
 export function describeFailure(err: unknown): string {
   if (err instanceof ConfigError) return err.message;
+  if (err instanceof LetterBatchError) return `Erreur : ${err.message}`;
   const e = err as { code?: string; message?: string };
   if (e.code === 'ECONNREFUSED' || /ECONNREFUSED|connect/.test(String(e.message))) {
     return `Base de données injoignable : ${e.message}. Vérifiez SESAME_DATABASE_URL et que le serveur est démarré.`;

@@ -3,7 +3,7 @@
 // password keeps working until the provisional one is used, so ordering letters cannot lock anyone out.
 import { verifyPassword } from '../passwords/hashing.js';
 import type { Store } from '../store/db.js';
-import { normaliseProvisionalInput } from './provisional-password.js';
+import { isProvisionalPasswordShape, normaliseProvisionalInput } from './provisional-password.js';
 
 export interface ProvisionalCheck {
   readonly letterId: number;
@@ -26,14 +26,21 @@ export async function verifyProvisionalPassword(
     .execute();
   if (candidates.length === 0) return undefined;
   const normalised = normaliseProvisionalInput(typed);
+  // Most typed passwords cannot be a provisional one at all: no Argon2id work for them.
+  if (!isProvisionalPasswordShape(normalised)) return undefined;
   for (const c of candidates) {
-    if (c.provisional_hash && (await verifyPassword(c.provisional_hash, normalised))) return { letterId: Number(c.id) };
+    if (c.provisional_hash && (await verifyPassword(c.provisional_hash, normalised)))
+      return { letterId: Number(c.id) };
   }
   return undefined;
 }
 
 /** Spends it atomically: exactly one concurrent use wins (STYLE.md §3). */
-export async function spendProvisionalPassword(store: Store, check: ProvisionalCheck, now: number): Promise<boolean> {
+export async function spendProvisionalPassword(
+  store: Store,
+  check: ProvisionalCheck,
+  now: number,
+): Promise<boolean> {
   const res = await store.db
     .updateTable('letters')
     .set({ provisional_used_at: now })

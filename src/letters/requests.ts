@@ -15,7 +15,8 @@ export async function requestLetter(
   input: { memberId: number; requestedBy: string; now: number; intervalDays: number },
 ): Promise<LetterRequestAnswer> {
   // Serialises concurrent requests for the same member on PostgreSQL (SQLite transactions already are).
-  if (dialect === 'postgres') await sql`select id from members where id = ${input.memberId} for update`.execute(trx);
+  if (dialect === 'postgres')
+    await sql`select id from members where id = ${input.memberId} for update`.execute(trx);
   const last = await trx
     .selectFrom('letters')
     .select(['requested_at'])
@@ -24,7 +25,12 @@ export async function requestLetter(
     .where('requested_at', '>', input.now - input.intervalDays * DAY)
     .orderBy('requested_at', 'desc')
     .executeTakeFirst();
-  if (last) return { status: 'too_soon', lastAt: last.requested_at, nextAt: last.requested_at + input.intervalDays * DAY };
+  if (last)
+    return {
+      status: 'too_soon',
+      lastAt: last.requested_at,
+      nextAt: last.requested_at + input.intervalDays * DAY,
+    };
   await trx
     .insertInto('letters')
     .values({
