@@ -53,11 +53,18 @@ export function recoveryRoutes(app: FastifyInstance, deps: SignInRouteDeps): voi
   const renderFlow = async (
     req: FastifyRequest,
     reply: FastifyReply,
-    opts: { status?: number; error?: SesameError; notice?: string; letterTooSoon?: { date: string; next: string } } = {},
+    opts: {
+      status?: number;
+      error?: SesameError;
+      notice?: string;
+      letterTooSoon?: { date: string; next: string };
+      firstConnection?: boolean;
+    } = {},
   ) => {
     const ctx = pageContext(req, deps.config.insurerName);
     try {
-      const flow = await viewFlow(deps, flowId(req), binding(req));
+      const viewed = await viewFlow(deps, flowId(req), binding(req));
+      const flow = opts.firstConnection ? { ...viewed, firstConnection: true } : viewed;
       const e = opts.error;
       return sendHtml(
         reply,
@@ -135,7 +142,7 @@ export function recoveryRoutes(app: FastifyInstance, deps: SignInRouteDeps): voi
   app.get(`${base}/:id`, async (req, reply) => {
     const q = req.query as Record<string, unknown>;
     const notice = q.renvoye === '1' ? pageContext(req, deps.config.insurerName).t.recovery.codeSentAgain : undefined;
-    return renderFlow(req, reply, { notice });
+    return renderFlow(req, reply, { notice, firstConnection: q.ouvert === '1' });
   });
 
   app.post(
@@ -168,13 +175,14 @@ export function recoveryRoutes(app: FastifyInstance, deps: SignInRouteDeps): voi
   app.post(
     `${base}/:id/mot-de-passe`,
     transition(async (req) => {
-      await completeWithPassword(deps, flowId(req), binding(req), {
+      const done = await completeWithPassword(deps, flowId(req), binding(req), {
         newPassword: field(req.body, 'new_password', 1024) ?? '',
         confirmation: field(req.body, 'confirm_password', 1024) ?? '',
         locale: req.locale,
         ...clientOf(req),
       });
-      return undefined;
+      // The credential now exists, so the page cannot tell a first connection any more: say it in the URL.
+      return done.firstConnection ? 'ouvert' : undefined;
     }),
   );
 

@@ -44,7 +44,6 @@ export async function buildApp<D extends AppDeps>(deps: D, routes: readonly Rout
     .filter(Boolean);
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger | undefined,
-    disableRequestLogging: false,
     trustProxy: trustProxy.length > 0 ? trustProxy : false,
     // Forms are small; a larger body is refused with 413 before it is read (issue 8).
     bodyLimit: 64 * 1024,

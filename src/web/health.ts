@@ -10,6 +10,8 @@ export interface HealthDeps extends Services {
 /** Liveness answers while the process runs; readiness checks what a request needs. */
 export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // Browsers ask for it on every first visit; an empty answer keeps 404s out of the logs.
+  app.get('/favicon.ico', async (_req, reply) => reply.header('cache-control', 'public, max-age=86400').status(204).send());
   app.get('/readyz', async (_req, reply) => {
     const checks: Record<string, 'ok' | 'fail'> = {};
     try {

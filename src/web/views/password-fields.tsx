@@ -17,7 +17,7 @@ export interface PasswordFieldsProps {
  * HTML (it works without JavaScript); public/js/password-checklist.js ticks it live as the member types.
  */
 export function PasswordFields(p: PasswordFieldsProps): JSX.Element {
-  const policy = describePolicy(p.preset);
+  const policy = describePolicy(p.preset, p.t.passwords);
   const failed = new Set<string>(p.failed ?? []);
   const state = (id: string) => (failed.has(id) ? 'ko' : undefined);
   return (
@@ -40,7 +40,7 @@ export function PasswordFields(p: PasswordFieldsProps): JSX.Element {
         <p class="rules__title" id="password-rules-title" safe>
           {p.t.passwords.checklistTitle}
         </p>
-        <ul id="password-rules" class="checklist" aria-labelledby="password-rules-title" {...policy.dataAttributes}>
+        <ul id="password-rules" class="checklist" {...policy.dataAttributes}>
           {policy.rules.map((r) => (
             <li data-rule={r.id} class={state(r.id)} safe>
               {describeRule(p.t.passwords, r.id, policy)}
