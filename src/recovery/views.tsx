@@ -283,6 +283,7 @@ export function FlowPage(p: FlowPageProps): JSX.Element {
       body = (
         <>
           <h1>{escapeHtml(r.doneTitle)}</h1>
+          <Alerts p={p} />
           <div class="alert alert--success" role="status">
             <p>{escapeHtml(r.doneBody)}</p>
             {f.firstConnection ? <p>{escapeHtml(r.doneFirst)}</p> : ''}
@@ -300,6 +301,7 @@ export function FlowPage(p: FlowPageProps): JSX.Element {
       body = (
         <>
           <h1>{escapeHtml(r.letterTitle)}</h1>
+          <Alerts p={p} />
           {p.letterTooSoon ? (
             <div class="alert alert--warning" role="status">
               <p safe>{r.letterTooSoon(p.letterTooSoon)}</p>

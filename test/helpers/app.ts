@@ -1,7 +1,7 @@
 // Builds the real application for HTTP tests (through `inject`, no port), with an injected clock and a
 // picture source whose answer the test knows. A tiny browser stand-in keeps cookies and reads forms.
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { type Config, loadConfig } from '../../src/config/index.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { createServices, type Services } from '../../src/services.js';
@@ -21,7 +21,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function buildTestApp(store: TestStore, env: Record<string, string> = {}): Promise<TestApp> {
+export async function buildTestApp(
+  store: TestStore,
+  env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
+): Promise<TestApp> {
   const config = loadConfig({
     SESAME_ENV: 'test',
     SESAME_DATA_DIR: store.dataDir,
@@ -40,7 +44,7 @@ export async function buildTestApp(store: TestStore, env: Record<string, string>
     store,
     clock,
     challengeSource: source,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     picturesPerIcon: 1,
   });
   const app = await createWebApp(services);
