@@ -44,6 +44,11 @@ export async function startServer(config: Config, overrides: ServiceOverrides = 
   await services.antiRobotService.warmUp();
   const housekeeping = startHousekeeping(services);
   const address = await app.listen({ host: config.host, port: config.port });
+  if (config.env !== 'production') {
+    const port = (app.server.address() as { port: number } | null)?.port ?? config.port;
+    const host = config.host === '127.0.0.1' || config.host === '0.0.0.0' ? 'localhost' : config.host;
+    process.stdout.write(`\nSésame est prêt : ouvrez http://${host}:${port}/ (Sésame is ready)\n\n`);
+  }
   logger.info({ address, email: transports.kinds.email, sms: transports.kinds.sms, database: store.dialect }, 'listening');
   let stopping: Promise<void> | undefined;
   const stop = () => {

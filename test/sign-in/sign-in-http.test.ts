@@ -255,3 +255,24 @@ for (const d of DIALECTS) {
     });
   });
 }
+
+describe('per-IP limit on sign-in', () => {
+  it('refuses the attempts of one address past the limit per minute, and not those of another', async (c) => {
+    const d = DIALECTS[0]!;
+    const store = await d.open();
+    const t = await buildTestApp(store, { SESAME_SIGN_INS_PER_IP_PER_MINUTE: '3' });
+    try {
+      for (let i = 0; i < 3; i++) assert.equal((await signIn(new Browser(t.app, '198.51.100.1'), t, '123456', 'x')).status, 401);
+      const limited = await signIn(new Browser(t.app, '198.51.100.1'), t, '123456', 'x');
+      assert.equal(limited.status, 429);
+      assert.match(textOf(limited.body), /Trop de demandes depuis votre connexion/);
+      assert.equal((await signIn(new Browser(t.app, '198.51.100.2'), t, '123456', 'x')).status, 401);
+      t.clock.advance(MINUTE);
+      assert.equal((await signIn(new Browser(t.app, '198.51.100.1'), t, '123456', 'x')).status, 401);
+      c.diagnostic('limit enforced per address and per minute');
+    } finally {
+      await t.close();
+      await store.dispose();
+    }
+  });
+});
