@@ -3,6 +3,7 @@
 // starts on first use, so this must be set before anything else loads.
 import { availableParallelism } from 'node:os';
 
-if (!process.env.UV_THREADPOOL_SIZE) process.env.UV_THREADPOOL_SIZE = String(Math.max(2, availableParallelism()));
+if (!process.env.UV_THREADPOOL_SIZE)
+  process.env.UV_THREADPOOL_SIZE = String(Math.max(2, availableParallelism()));
 const { main } = await import('../dist/cli/index.js');
 await main(process.argv);

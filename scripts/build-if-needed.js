@@ -14,10 +14,14 @@ function newest(dir) {
 
 const marker = 'dist/cli/index.js';
 const stale =
-  !existsSync(marker) || newest('src') > statSync(marker).mtimeMs || statSync('package.json').mtimeMs > statSync(marker).mtimeMs;
+  !existsSync(marker) ||
+  newest('src') > statSync(marker).mtimeMs ||
+  statSync('package.json').mtimeMs > statSync(marker).mtimeMs;
 if (stale) {
   process.stdout.write('Compilation (tsc)…\n');
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], {
+    stdio: 'inherit',
+  });
   // tsc only updates files it rewrites; touch the marker so the next start sees a fresh build.
   const now = new Date();
   const { utimesSync } = await import('node:fs');

@@ -8,5 +8,8 @@ const readme = readFileSync('README.md', 'utf8');
 const i = readme.indexOf(START);
 const j = readme.indexOf(END);
 if (i < 0 || j < i) throw new Error('README.md has no config-table markers');
-writeFileSync('README.md', `${readme.slice(0, i + START.length)}\n${configTableMarkdown()}\n${readme.slice(j)}`);
+writeFileSync(
+  'README.md',
+  `${readme.slice(0, i + START.length)}\n${configTableMarkdown()}\n${readme.slice(j)}`,
+);
 console.log('README.md configuration table updated.');

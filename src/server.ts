@@ -21,10 +21,15 @@ export async function startServer(config: Config, overrides: ServiceOverrides = 
   const services = await createServices(config, overrides);
   const { logger, store, clock } = services;
   if (config.antiRobot === 'off') {
-    logger.warn('SESAME_ANTI_ROBOT=off: sign-in and recovery have NO anti-robot check. Never use this in production.');
+    logger.warn(
+      'SESAME_ANTI_ROBOT=off: sign-in and recovery have NO anti-robot check. Never use this in production.',
+    );
   }
   if (config.env !== 'production') {
-    const count = await store.db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    const count = await store.db
+      .selectFrom('members')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
     if (Number(count?.n ?? 0) === 0) {
       await loadDemoMembers(store, clock.now());
       process.stdout.write(`\n${demoMembersHelp(config.dataDir)}\n`);
@@ -49,7 +54,10 @@ export async function startServer(config: Config, overrides: ServiceOverrides = 
     const host = config.host === '127.0.0.1' || config.host === '0.0.0.0' ? 'localhost' : config.host;
     process.stdout.write(`\nSésame est prêt : ouvrez http://${host}:${port}/ (Sésame is ready)\n\n`);
   }
-  logger.info({ address, email: transports.kinds.email, sms: transports.kinds.sms, database: store.dialect }, 'listening');
+  logger.info(
+    { address, email: transports.kinds.email, sms: transports.kinds.sms, database: store.dialect },
+    'listening',
+  );
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { type AntiRobot, type ChallengeSource, createAntiRobot } from './anti-robot/index.js';
 import type { Config } from './config/index.js';
-import { hashParamsFromConfig, type HashParams, prepareDummyHash } from './passwords/hashing.js';
+import { type HashParams, hashParamsFromConfig, prepareDummyHash } from './passwords/hashing.js';
 import { warmUpPasswordPolicy } from './passwords/policy.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import { KeyedHasher } from './platform/keyed-hash.js';

@@ -53,7 +53,8 @@ export const fr = {
 
 export const en: Catalogue<typeof fr> = {
   title: 'Our security advice',
-  intro: 'Follow our advice to stay safe when you do things online. It protects your member space and your health data.',
+  intro:
+    'Follow our advice to stay safe when you do things online. It protects your member space and your health data.',
   sections: [
     {
       title: 'Beware of messages that rush you',

@@ -1,8 +1,8 @@
 // The `sesame` command (DESIGN.md §6): everything an operator scripts. Errors are printed as one clear
 // French message and a non-zero exit, never a stack trace.
 import { Command, CommanderError } from 'commander';
+import { type Config, ConfigError, loadConfig, readEnvironment } from '../config/index.js';
 import { LetterBatchError } from '../letters/batches.js';
-import { ConfigError, type Config, loadConfig, readEnvironment } from '../config/index.js';
 import { registerAuditCommands } from './audit.js';
 import { registerLetterCommands } from './letters.js';
 import { registerMemberCommands } from './members.js';
@@ -50,7 +50,9 @@ export function buildProgram(): Command {
       try {
         const applied = await migrate(store);
         process.stdout.write(
-          applied.length ? `Migrations appliquées : ${applied.join(', ')}\n` : 'Base de données déjà à jour.\n',
+          applied.length
+            ? `Migrations appliquées : ${applied.join(', ')}\n`
+            : 'Base de données déjà à jour.\n',
         );
       } finally {
         await store.close();

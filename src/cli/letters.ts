@@ -1,11 +1,16 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatDate } from '../i18n/format.js';
-import { DAY } from '../platform/clock.js';
-import { LetterBatchError, markBatchPosted, pendingLetters, printPendingLetters, reprintBatch } from '../letters/batches.js';
+import {
+  LetterBatchError,
+  markBatchPosted,
+  pendingLetters,
+  printPendingLetters,
+  reprintBatch,
+} from '../letters/batches.js';
 import { letterSettingsFromConfig } from '../letters/pdf.js';
 import { hashParamsFromConfig } from '../passwords/hashing.js';
-import { systemClock } from '../platform/clock.js';
+import { DAY, systemClock } from '../platform/clock.js';
 import { cryptoRandom } from '../platform/random.js';
 import { withStore } from './store.js';
 
@@ -15,7 +20,8 @@ function outputPath(out: string | undefined, now: number): string {
 
 function batchNumber(raw: string): number {
   const n = Number(raw);
-  if (!/^\d{1,12}$/.test(raw) || !Number.isSafeInteger(n)) throw new LetterBatchError(`numéro de lot invalide : ${raw.slice(0, 20)}`);
+  if (!/^\d{1,12}$/.test(raw) || !Number.isSafeInteger(n))
+    throw new LetterBatchError(`numéro de lot invalide : ${raw.slice(0, 20)}`);
   return n;
 }
 
@@ -31,15 +37,23 @@ export function registerLetterCommands(program: Command): void {
       withStore(async (store, config) => {
         const now = systemClock.now();
         const path = outputPath(opts.out, now);
-        if (existsSync(path) && !opts.force) throw new LetterBatchError(`le fichier ${path} existe déjà (utilisez --force pour l’écraser)`);
+        if (existsSync(path) && !opts.force)
+          throw new LetterBatchError(`le fichier ${path} existe déjà (utilisez --force pour l’écraser)`);
         // Written once, mode 0600: it holds provisional passwords in clear and is not kept by the server.
         const out = createWriteStream(path, { mode: 0o600 });
         const result = await printPendingLetters(
-          { store, clock: systemClock, random: cryptoRandom, hashParams: hashParamsFromConfig(config), settings: letterSettingsFromConfig(config, `${config.publicUrl}/connexion`) },
+          {
+            store,
+            clock: systemClock,
+            random: cryptoRandom,
+            hashParams: hashParamsFromConfig(config),
+            settings: letterSettingsFromConfig(config, `${config.publicUrl}/connexion`),
+          },
           out,
           'cli',
         );
-        for (const f of result.flagged) process.stdout.write(`À traiter : courrier ${f.letterId} (N° ${f.memberNumber}) — ${f.reason}\n`);
+        for (const f of result.flagged)
+          process.stdout.write(`À traiter : courrier ${f.letterId} (N° ${f.memberNumber}) — ${f.reason}\n`);
         process.stdout.write(
           result.batchId === null
             ? 'Aucun courrier en attente.\n'
@@ -70,12 +84,20 @@ export function registerLetterCommands(program: Command): void {
         const path = outputPath(opts.out, now);
         const out = createWriteStream(path, { mode: 0o600 });
         const result = await reprintBatch(
-          { store, clock: systemClock, random: cryptoRandom, hashParams: hashParamsFromConfig(config), settings: letterSettingsFromConfig(config, `${config.publicUrl}/connexion`) },
+          {
+            store,
+            clock: systemClock,
+            random: cryptoRandom,
+            hashParams: hashParamsFromConfig(config),
+            settings: letterSettingsFromConfig(config, `${config.publicUrl}/connexion`),
+          },
           batchNumber(raw),
           out,
           'cli',
         );
-        process.stdout.write(`Lot ${raw} annulé ; nouveau lot ${result.batchId} : ${result.printed} courrier(s) dans ${path}.\n`);
+        process.stdout.write(
+          `Lot ${raw} annulé ; nouveau lot ${result.batchId} : ${result.printed} courrier(s) dans ${path}.\n`,
+        );
       }),
     );
 

@@ -24,7 +24,8 @@ const fr: Messages = {
   PASSWORD_MISMATCH: 'La confirmation ne correspond pas au nouveau mot de passe.',
   PASSWORD_POLICY: 'Le nouveau mot de passe ne respecte pas les règles indiquées.',
   CURRENT_PASSWORD_WRONG: 'Le mot de passe actuel est incorrect.',
-  FLOW_NOT_FOUND: 'Cette demande est introuvable ou terminée. Merci de recommencer depuis « Mot de passe oublié ».',
+  FLOW_NOT_FOUND:
+    'Cette demande est introuvable ou terminée. Merci de recommencer depuis « Mot de passe oublié ».',
   FLOW_EXPIRED: 'Cette demande a expiré. Merci de recommencer depuis « Mot de passe oublié ».',
   FLOW_OTHER_BROWSER:
     'Le code doit être saisi sur la même page internet que celle où vous avez fait la demande. Merci de recommencer depuis ce navigateur.',
@@ -32,9 +33,11 @@ const fr: Messages = {
   CODE_FORMAT: 'Le code d’activation se compose de 6 chiffres.',
   CODE_WRONG: 'Code d’activation incorrect. Il vous reste {left} essai(s).',
   CODE_EXPIRED: 'Ce code d’activation a expiré. Demandez un nouveau code.',
-  CODE_TOO_MANY_ATTEMPTS: 'Trop de codes incorrects : cette demande est close. Merci de recommencer depuis « Mot de passe oublié ».',
+  CODE_TOO_MANY_ATTEMPTS:
+    'Trop de codes incorrects : cette demande est close. Merci de recommencer depuis « Mot de passe oublié ».',
   RESEND_TOO_EARLY: 'Un nouveau code pourra être envoyé dans {seconds} secondes.',
-  SEND_LIMIT: 'Le nombre d’envois de codes autorisé est atteint. Merci de réessayer demain ou de contacter nos services.',
+  SEND_LIMIT:
+    'Le nombre d’envois de codes autorisé est atteint. Merci de réessayer demain ou de contacter nos services.',
   LETTER_TOO_SOON:
     'Un courrier vous a déjà été adressé le {date}. Un nouveau courrier ne peut être demandé qu’après le {next}.',
   FORBIDDEN: 'Vous n’avez pas les droits nécessaires pour cette action.',
@@ -52,7 +55,8 @@ const en: Messages = {
   INTERNAL: 'An unexpected error occurred. Please try again in a moment.',
   UNAVAILABLE: 'The service is temporarily unavailable. Please try again in a few minutes.',
   INVALID_CREDENTIALS: 'Incorrect member number or password.',
-  SIGN_IN_BLOCKED: 'Too many sign-in attempts. Please wait {wait} or reset your password with “Forgot password”.',
+  SIGN_IN_BLOCKED:
+    'Too many sign-in attempts. Please wait {wait} or reset your password with “Forgot password”.',
   MEMBER_NUMBER_INVALID: 'The member number must contain digits only (6 to 10 digits).',
   FIELD_REQUIRED: 'Please fill in “{field}”.',
   ANTI_ROBOT_FAILED: 'The anti-robot check did not succeed. Please try again with the new picture.',
@@ -68,10 +72,12 @@ const en: Messages = {
   CODE_FORMAT: 'The activation code is made of 6 digits.',
   CODE_WRONG: 'Incorrect activation code. {left} attempt(s) left.',
   CODE_EXPIRED: 'This activation code has expired. Ask for a new code.',
-  CODE_TOO_MANY_ATTEMPTS: 'Too many incorrect codes: this request is closed. Please start again from “Forgot password”.',
+  CODE_TOO_MANY_ATTEMPTS:
+    'Too many incorrect codes: this request is closed. Please start again from “Forgot password”.',
   RESEND_TOO_EARLY: 'A new code can be sent in {seconds} seconds.',
   SEND_LIMIT: 'The number of codes allowed has been reached. Please try again tomorrow or contact us.',
-  LETTER_TOO_SOON: 'A letter was already sent to you on {date}. A new letter can only be requested after {next}.',
+  LETTER_TOO_SOON:
+    'A letter was already sent to you on {date}. A new letter can only be requested after {next}.',
   FORBIDDEN: 'You do not have the rights needed for this action.',
   TOTP_INVALID: 'Incorrect verification code.',
 };

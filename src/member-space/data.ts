@@ -29,7 +29,11 @@ export interface MemberSpaceData {
   readonly sessions: readonly Session[];
 }
 
-export async function loadMemberSpace(store: Store, memberId: number, now: number): Promise<MemberSpaceData | null> {
+export async function loadMemberSpace(
+  store: Store,
+  memberId: number,
+  now: number,
+): Promise<MemberSpaceData | null> {
   const m = await store.db
     .selectFrom('members')
     .leftJoin('credentials', 'credentials.member_id', 'members.id')
@@ -72,7 +76,8 @@ export async function loadMemberSpace(store: Store, memberId: number, now: numbe
       mobile: m.mobile,
     },
     passwordChangedAt: m.changed_at ?? null,
-    passwordIsOld: m.changed_at !== null && m.changed_at !== undefined && now - m.changed_at > PASSWORD_REMINDER_AGE,
+    passwordIsOld:
+      m.changed_at !== null && m.changed_at !== undefined && now - m.changed_at > PASSWORD_REMINDER_AGE,
     previousSignIn: successes[1] ?? null,
     history: events.slice(0, 20),
     sessions: await listSessions(store, 'member', memberId, now),
@@ -81,19 +86,26 @@ export async function loadMemberSpace(store: Store, memberId: number, now: numbe
 
 /** A short, human description of a browser from its User-Agent ("Firefox sur Windows"). */
 export function describeDevice(userAgent: string, unknown: string, on: string): string {
-  const browser =
-    /Edg\//.test(userAgent) ? 'Edge'
-    : /Firefox\//.test(userAgent) ? 'Firefox'
-    : /Chrom(e|ium)\//.test(userAgent) ? 'Chrome'
-    : /Safari\//.test(userAgent) ? 'Safari'
-    : '';
-  const os =
-    /Android/.test(userAgent) ? 'Android'
-    : /iPhone|iPad/.test(userAgent) ? 'iOS'
-    : /Windows/.test(userAgent) ? 'Windows'
-    : /Mac OS X/.test(userAgent) ? 'macOS'
-    : /Linux/.test(userAgent) ? 'Linux'
-    : '';
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /Firefox\//.test(userAgent)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(userAgent)
+        ? 'Chrome'
+        : /Safari\//.test(userAgent)
+          ? 'Safari'
+          : '';
+  const os = /Android/.test(userAgent)
+    ? 'Android'
+    : /iPhone|iPad/.test(userAgent)
+      ? 'iOS'
+      : /Windows/.test(userAgent)
+        ? 'Windows'
+        : /Mac OS X/.test(userAgent)
+          ? 'macOS'
+          : /Linux/.test(userAgent)
+            ? 'Linux'
+            : '';
   if (!browser && !os) return unknown;
   return [browser, os].filter(Boolean).join(` ${on} `);
 }

@@ -19,7 +19,11 @@ export interface MemberSpaceDeps extends AppDeps {
 
 export function memberSpaceRoutes(app: FastifyInstance, deps: MemberSpaceDeps): void {
   /** The member's session, or a redirect to sign-in; a provisional-password session goes nowhere but the new-password page. */
-  const session = async (req: FastifyRequest, reply: FastifyReply, allowMustChange = false): Promise<Session | null> => {
+  const session = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    allowMustChange = false,
+  ): Promise<Session | null> => {
     const s = await readSession(req, deps, 'member');
     if (!s) {
       clearSessionCookie(reply, 'member');
@@ -60,7 +64,8 @@ export function memberSpaceRoutes(app: FastifyInstance, deps: MemberSpaceDeps): 
     if (!s) return reply;
     const q = req.query as Record<string, unknown>;
     const t = pageContext(req, deps.config.insurerName).t.sessions;
-    const notice = q.modifie === '1' ? t.passwordChanged : q.partout === '1' ? t.signedOutEverywhere : undefined;
+    const notice =
+      q.modifie === '1' ? t.passwordChanged : q.partout === '1' ? t.signedOutEverywhere : undefined;
     return renderSpace(req, reply, s, notice);
   });
 

@@ -1,8 +1,8 @@
 import { escapeHtml } from '@kitajs/html';
 import { formatDateTime } from '../i18n/format.js';
+import type { PolicyPreset, RuleId } from '../passwords/policy.js';
 import { CsrfField, ErrorSummary, Layout, type PageContext } from '../web/views/layout.js';
 import { PasswordFields } from '../web/views/password-fields.js';
-import type { PolicyPreset, RuleId } from '../passwords/policy.js';
 import { describeDevice, type MemberSpaceData } from './data.js';
 
 export interface MemberSpacePageProps {
@@ -51,7 +51,10 @@ export function MemberSpacePage(p: MemberSpacePageProps): JSX.Element {
       </p>
       {p.data.previousSignIn ? <p class="hint">{escapeHtml(s.notYou)}</p> : ''}
       {p.data.passwordIsOld ? (
-        <section class={p.justSignedIn ? 'alert alert--warning' : 'alert alert--info'} aria-labelledby="reminder-title">
+        <section
+          class={p.justSignedIn ? 'alert alert--warning' : 'alert alert--info'}
+          aria-labelledby="reminder-title"
+        >
           <h2 id="reminder-title">{escapeHtml(s.passwordAgeTitle)}</h2>
           <p>{escapeHtml(s.passwordAge({ months: 6 }))}</p>
           <p>

@@ -9,7 +9,7 @@ import type { Locale } from '../i18n/types.js';
 import { type LetterRequestAnswer, requestLetter } from '../letters/requests.js';
 import { maskEmail, maskMobile, pretendContact } from '../members/mask.js';
 import type { HashParams } from '../passwords/hashing.js';
-import { DAY, HOUR, MINUTE, SECOND, type Clock } from '../platform/clock.js';
+import { type Clock, DAY, HOUR, MINUTE, SECOND } from '../platform/clock.js';
 import type { KeyedHasher } from '../platform/keyed-hash.js';
 import { type Random, token } from '../platform/random.js';
 import { setNewPassword } from '../sign-in/password-change.js';
@@ -27,7 +27,12 @@ const CODE_DIGITS = 6;
 
 export type RecoveryConfig = Pick<
   Config,
-  'codesPerMemberPerDay' | 'codesPerIpPerDay' | 'codesPerDay' | 'letterForAll' | 'letterIntervalDays' | 'passwordPolicy'
+  | 'codesPerMemberPerDay'
+  | 'codesPerIpPerDay'
+  | 'codesPerDay'
+  | 'letterForAll'
+  | 'letterIntervalDays'
+  | 'passwordPolicy'
 >;
 
 export interface RecoveryDeps {
@@ -76,7 +81,12 @@ function newCode(random: Random): string {
   return String(random.int(0, 10 ** CODE_DIGITS)).padStart(CODE_DIGITS, '0');
 }
 
-function audit(deps: RecoveryDeps, flow: Pick<RecoveryFlowTable, 'member_id' | 'member_number'>, client: Client, e: Pick<AuditEntry, 'event' | 'outcome' | 'details'>) {
+function audit(
+  deps: RecoveryDeps,
+  flow: Pick<RecoveryFlowTable, 'member_id' | 'member_number'>,
+  client: Client,
+  e: Pick<AuditEntry, 'event' | 'outcome' | 'details'>,
+) {
   return recordAudit(
     deps.store.db,
     {
@@ -124,14 +134,26 @@ export async function startRecovery(
     expires_at: now + FLOW_TTL,
   };
   await deps.store.db.insertInto('recovery_flows').values(row).execute();
-  await audit(deps, row, input, { event: 'recovery-start', outcome: 'info', details: { known: memberId !== null } });
+  await audit(deps, row, input, {
+    event: 'recovery-start',
+    outcome: 'info',
+    details: { known: memberId !== null },
+  });
   return id;
 }
 
 /** The flow, checked against the browser and the clock; the errors say what to do next. */
-async function loadFlow(deps: RecoveryDeps, flowId: string, binding: string | undefined): Promise<RecoveryFlowTable> {
+async function loadFlow(
+  deps: RecoveryDeps,
+  flowId: string,
+  binding: string | undefined,
+): Promise<RecoveryFlowTable> {
   if (!/^[A-Za-z0-9_-]{10,40}$/.test(flowId)) throw new SesameError('FLOW_NOT_FOUND', 'malformed id');
-  const flow = await deps.store.db.selectFrom('recovery_flows').selectAll().where('id', '=', flowId).executeTakeFirst();
+  const flow = await deps.store.db
+    .selectFrom('recovery_flows')
+    .selectAll()
+    .where('id', '=', flowId)
+    .executeTakeFirst();
   if (!flow) throw new SesameError('FLOW_NOT_FOUND');
   // « sur la même page internet où vous avez soumis votre demande »: a code is only good in the browser
   // that asked for it (ASVS 6.5.4), so a phished code typed elsewhere is useless.
@@ -145,13 +167,21 @@ async function loadFlow(deps: RecoveryDeps, flowId: string, binding: string | un
 }
 
 function requireState(flow: RecoveryFlowTable, transition: Transition): void {
-  if (!canTransition(flow.state, transition)) throw new SesameError('FLOW_WRONG_STATE', `${flow.state} -/-> ${transition}`);
+  if (!canTransition(flow.state, transition))
+    throw new SesameError('FLOW_WRONG_STATE', `${flow.state} -/-> ${transition}`);
 }
 
 async function contactsOf(deps: RecoveryDeps, flow: RecoveryFlowTable) {
   if (flow.member_id === null) {
     const p = pretendContact(deps.hasher, flow.member_number ?? '');
-    return { email: p.email, mobile: p.mobile, realEmail: null, realMobile: null, firstConnection: false, known: false };
+    return {
+      email: p.email,
+      mobile: p.mobile,
+      realEmail: null,
+      realMobile: null,
+      firstConnection: false,
+      known: false,
+    };
   }
   const m = await deps.store.db
     .selectFrom('members')
@@ -169,7 +199,11 @@ async function contactsOf(deps: RecoveryDeps, flow: RecoveryFlowTable) {
   };
 }
 
-export async function viewFlow(deps: RecoveryDeps, flowId: string, binding: string | undefined): Promise<FlowView> {
+export async function viewFlow(
+  deps: RecoveryDeps,
+  flowId: string,
+  binding: string | undefined,
+): Promise<FlowView> {
   const flow = await loadFlow(deps, flowId, binding);
   const c = await contactsOf(deps, flow);
   return {
@@ -236,12 +270,23 @@ async function issueCode(
     if (recipient && flow.member_id !== null) {
       await enqueueMessage(
         trx,
-        { channel, recipient, template: 'activation-code', locale: flow.locale as Locale, payload: { code }, memberId: flow.member_id },
+        {
+          channel,
+          recipient,
+          template: 'activation-code',
+          locale: flow.locale as Locale,
+          payload: { code },
+          memberId: flow.member_id,
+        },
         now,
       );
     }
   });
-  await audit(deps, flow, client, { event: 'recovery-code-sent', outcome: 'info', details: { channel, resend: transition === 'resend_code' } });
+  await audit(deps, flow, client, {
+    event: 'recovery-code-sent',
+    outcome: 'info',
+    details: { channel, resend: transition === 'resend_code' },
+  });
 }
 
 /** Step 3: « Recevoir mon code par e-mail » / « … par SMS ». */
@@ -258,7 +303,12 @@ export async function sendCode(
 }
 
 /** « Renvoyer le code »: after 60 s, to the same channel, without resetting the failure count. */
-export async function resendCode(deps: RecoveryDeps, flowId: string, binding: string | undefined, client: Client): Promise<void> {
+export async function resendCode(
+  deps: RecoveryDeps,
+  flowId: string,
+  binding: string | undefined,
+  client: Client,
+): Promise<void> {
   const flow = await loadFlow(deps, flowId, binding);
   requireState(flow, 'resend_code');
   const wait = (flow.code_sent_at ?? 0) + RESEND_AFTER - deps.clock.now();
@@ -310,7 +360,9 @@ export async function checkCode(
   await audit(deps, flow, client, { event: 'recovery-code-check', outcome: 'failure' });
   if (!failed) throw new SesameError('FLOW_WRONG_STATE', 'code raced');
   if (failed.state === 'failed') throw new SesameError('CODE_TOO_MANY_ATTEMPTS');
-  throw new SesameError('CODE_WRONG', undefined, { left: MAX_CODE_ATTEMPTS - Number(failed.failed_attempts) });
+  throw new SesameError('CODE_WRONG', undefined, {
+    left: MAX_CODE_ATTEMPTS - Number(failed.failed_attempts),
+  });
 }
 
 /** Step 5 « Merci de saisir votre nouveau mot de passe »; the flow closes in the same transaction. */
@@ -339,7 +391,11 @@ export async function completeWithPassword(
       if (Number(closed.numUpdatedRows) !== 1) throw new SesameError('FLOW_WRONG_STATE', 'completed twice');
     },
   );
-  await audit(deps, flow, input, { event: 'recovery-complete', outcome: 'success', details: { first: c.firstConnection } });
+  await audit(deps, flow, input, {
+    event: 'recovery-complete',
+    outcome: 'success',
+    details: { first: c.firstConnection },
+  });
   return { firstConnection: c.firstConnection };
 }
 
@@ -375,6 +431,9 @@ export async function requestLetterByPost(
       });
     }
   });
-  await audit(deps, flow, client, { event: 'letter-requested', outcome: answer.status === 'queued' ? 'success' : 'failure' });
+  await audit(deps, flow, client, {
+    event: 'letter-requested',
+    outcome: answer.status === 'queued' ? 'success' : 'failure',
+  });
   return answer;
 }

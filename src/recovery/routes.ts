@@ -33,7 +33,13 @@ export function recoveryRoutes(app: FastifyInstance, deps: SignInRouteDeps): voi
   const binding = (req: FastifyRequest) => req.cookies[BINDING_COOKIE];
   const flowId = (req: FastifyRequest) => (req.params as { id: string }).id;
 
-  const renderNumber = async (req: FastifyRequest, reply: FastifyReply, status = 200, errors: string[] = [], memberNumber = '') => {
+  const renderNumber = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    status = 200,
+    errors: string[] = [],
+    memberNumber = '',
+  ) => {
     const challenge = await deps.antiRobot.render(req.locale);
     return sendHtml(
       reply,
@@ -101,7 +107,8 @@ export function recoveryRoutes(app: FastifyInstance, deps: SignInRouteDeps): voi
 
   /** Runs one transition; a refusal re-renders the same page with the message (no 500, nothing lost). */
   const transition =
-    (run: (req: FastifyRequest) => Promise<string | undefined>) => async (req: FastifyRequest, reply: FastifyReply) => {
+    (run: (req: FastifyRequest) => Promise<string | undefined>) =>
+    async (req: FastifyRequest, reply: FastifyReply) => {
       try {
         const notice = await run(req);
         return reply.redirect(`${base}/${flowId(req)}${notice ? `?${notice}=1` : ''}`, 303);
@@ -111,7 +118,9 @@ export function recoveryRoutes(app: FastifyInstance, deps: SignInRouteDeps): voi
       }
     };
 
-  app.get(base, async (req, reply) => sendHtml(reply, IntroPage({ ctx: pageContext(req, deps.config.insurerName) })));
+  app.get(base, async (req, reply) =>
+    sendHtml(reply, IntroPage({ ctx: pageContext(req, deps.config.insurerName) })),
+  );
 
   app.get(`${base}/numero`, async (req, reply) => renderNumber(req, reply));
 
@@ -120,7 +129,8 @@ export function recoveryRoutes(app: FastifyInstance, deps: SignInRouteDeps): voi
     try {
       await enforceIpLimit(deps, req, 'recovery-start');
     } catch (e) {
-      if (e instanceof SesameError) return renderNumber(req, reply, e.status, [errorMessage(req.locale, e.code)], memberNumber);
+      if (e instanceof SesameError)
+        return renderNumber(req, reply, e.status, [errorMessage(req.locale, e.code)], memberNumber);
       throw e;
     }
     if (!(await deps.antiRobot.check(req.body))) {
@@ -128,20 +138,28 @@ export function recoveryRoutes(app: FastifyInstance, deps: SignInRouteDeps): voi
     }
     if (!memberNumber) {
       const t = pageContext(req, deps.config.insurerName).t;
-      return renderNumber(req, reply, 400, [errorMessage(req.locale, 'FIELD_REQUIRED', { field: t.recovery.numberLabel })]);
+      return renderNumber(req, reply, 400, [
+        errorMessage(req.locale, 'FIELD_REQUIRED', { field: t.recovery.numberLabel }),
+      ]);
     }
     if (!new RegExp(deps.config.memberNumberPattern).test(memberNumber)) {
       return renderNumber(req, reply, 400, [errorMessage(req.locale, 'MEMBER_NUMBER_INVALID')], memberNumber);
     }
     const token = bindingToken(deps.random, binding(req));
     reply.setCookie(BINDING_COOKIE, token, { ...COOKIE_DEFAULTS, maxAge: 2 * 3600 });
-    const id = await startRecovery(deps, { memberNumber, binding: token, locale: req.locale, ...clientOf(req) });
+    const id = await startRecovery(deps, {
+      memberNumber,
+      binding: token,
+      locale: req.locale,
+      ...clientOf(req),
+    });
     return reply.redirect(`${base}/${id}`, 303);
   });
 
   app.get(`${base}/:id`, async (req, reply) => {
     const q = req.query as Record<string, unknown>;
-    const notice = q.renvoye === '1' ? pageContext(req, deps.config.insurerName).t.recovery.codeSentAgain : undefined;
+    const notice =
+      q.renvoye === '1' ? pageContext(req, deps.config.insurerName).t.recovery.codeSentAgain : undefined;
     return renderFlow(req, reply, { notice, firstConnection: q.ouvert === '1' });
   });
 
@@ -192,7 +210,10 @@ export function recoveryRoutes(app: FastifyInstance, deps: SignInRouteDeps): voi
       if (answer.status === 'too_soon') {
         return renderFlow(req, reply, {
           status: 200,
-          letterTooSoon: { date: formatDate(req.locale, answer.lastAt), next: formatDate(req.locale, answer.nextAt) },
+          letterTooSoon: {
+            date: formatDate(req.locale, answer.lastAt),
+            next: formatDate(req.locale, answer.nextAt),
+          },
         });
       }
       return reply.redirect(`${base}/${flowId(req)}`, 303);

@@ -3,7 +3,8 @@ import type { Catalogue } from '../i18n/types.js';
 // The guide's six steps, in its own words where it has them (shared/seed, DESIGN.md §2 and §6).
 export const fr = {
   title: 'Mot de passe oublié',
-  introLead: 'Vous connaissez votre identifiant, mais vous avez perdu votre mot de passe ou c’est votre première connexion ?',
+  introLead:
+    'Vous connaissez votre identifiant, mais vous avez perdu votre mot de passe ou c’est votre première connexion ?',
   introBody:
     'Vous pouvez le créer ou le réinitialiser tout de suite si vous nous avez communiqué un numéro de téléphone mobile ou une adresse e-mail : vous recevrez un code d’activation. Sinon, vous pourrez choisir de recevoir un nouveau mot de passe par courrier sous huit jours.',
   introButton: 'Créer ou changer mon mot de passe',
@@ -12,13 +13,15 @@ export const fr = {
   numberLabel: 'N° Adhérent',
   numberHint: '6 à 10 chiffres, indiqués sur votre carte d’adhérent.',
   validate: 'Valider',
-  channelIntro: 'Voici les coordonnées que nous avons pour vous. Choisissez où recevoir votre code d’activation.',
+  channelIntro:
+    'Voici les coordonnées que nous avons pour vous. Choisissez où recevoir votre code d’activation.',
   emailOnFile: 'E-mail :',
   mobileOnFile: 'Mobile :',
   byEmail: 'Recevoir mon code par e-mail',
   bySms: 'Recevoir mon code par SMS',
   byLetter: 'Recevoir un nouveau mot de passe par courrier',
-  letterOffer: 'Nous n’avons ni adresse e-mail ni numéro de mobile pour vous : vous pouvez recevoir un nouveau mot de passe par courrier sous huit jours.',
+  letterOffer:
+    'Nous n’avons ni adresse e-mail ni numéro de mobile pour vous : vous pouvez recevoir un nouveau mot de passe par courrier sous huit jours.',
   letterOfferAll: 'Vous pouvez aussi recevoir un nouveau mot de passe par courrier, sous huit jours.',
   keepOpen: 'Veillez à laisser cette page internet ouverte : le code devra y être saisi.',
   spamNote: 'Si vous ne recevez pas l’e-mail, vérifiez votre dossier de courrier indésirable (spam).',
@@ -75,7 +78,8 @@ export const en: Catalogue<typeof fr> = {
   byEmail: 'Receive my code by e-mail',
   bySms: 'Receive my code by text message',
   byLetter: 'Receive a new password by post',
-  letterOffer: 'We have neither an e-mail address nor a mobile number for you: you can receive a new password by post within eight days.',
+  letterOffer:
+    'We have neither an e-mail address nor a mobile number for you: you can receive a new password by post within eight days.',
   letterOfferAll: 'You can also receive a new password by post, within eight days.',
   keepOpen: 'Please keep this web page open: the code must be entered here.',
   spamNote: 'If you do not receive the e-mail, check your junk (spam) folder.',
@@ -86,7 +90,8 @@ export const en: Catalogue<typeof fr> = {
   codeTitle: 'Please enter your activation code',
   codeLabel: 'Activation code (Code d’activation)',
   codeHint: 'The 6-digit code you received. It is valid for 10 minutes.',
-  samePage: 'To complete your request, the activation code must be entered on the same web page where you made the request.',
+  samePage:
+    'To complete your request, the activation code must be entered on the same web page where you made the request.',
   attemptsLeft: (p) => `Attempts left: ${p.left}.`,
   resend: 'Send the code again',
   resendWait: (p) => `You can ask for a new code in ${p.seconds} seconds.`,

@@ -184,7 +184,9 @@ function CodeStep({ p }: { p: FlowPageProps }): JSX.Element {
       <p class="steps">{escapeHtml(r.stepOf({ step: 3 }))}</p>
       <h1>{escapeHtml(r.codeTitle)}</h1>
       <Alerts p={p} />
-      <p safe>{r.sentTo({ channel: f.channel === 'sms' ? r.channelSms : r.channelEmail, address: address ?? '' })}</p>
+      <p safe>
+        {r.sentTo({ channel: f.channel === 'sms' ? r.channelSms : r.channelEmail, address: address ?? '' })}
+      </p>
       <form method="post" action={`${base}/${f.id}/code`} class="card form" novalidate>
         <CsrfField token={p.csrf} />
         <div class="field">

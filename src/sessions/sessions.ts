@@ -1,8 +1,8 @@
 // Sessions (DESIGN.md §4, ASVS 7.2): a 256-bit random token in the cookie, only its SHA-256 stored; a new
 // token at every sign-in (no fixation); idle and absolute expiry checked on the server.
 import { HOUR, MINUTE } from '../platform/clock.js';
-import { type Random, token as randomToken } from '../platform/random.js';
 import { sha256 } from '../platform/keyed-hash.js';
+import { type Random, token as randomToken } from '../platform/random.js';
 import type { Store } from '../store/db.js';
 import type { SessionTable } from '../store/tables.js';
 

@@ -45,7 +45,7 @@ export const fr = {
   signOut: 'Se déconnecter',
   unknownDevice: 'appareil inconnu',
   guideAdvice:
-    'Pour garantir une sécurité optimale, choisissez un mot de passe robuste incluant des chiffres, des caractères spéciaux et des majuscules (évitez les caractères suivants : apostrophe (\'), pourcentage (%), antislash (\\) et underscore (_)). Un changement tous les 6 mois est recommandé.',
+    "Pour garantir une sécurité optimale, choisissez un mot de passe robuste incluant des chiffres, des caractères spéciaux et des majuscules (évitez les caractères suivants : apostrophe ('), pourcentage (%), antislash (\\) et underscore (_)). Un changement tous les 6 mois est recommandé.",
 } as const;
 
 export const en: Catalogue<typeof fr> = {
@@ -91,5 +91,5 @@ export const en: Catalogue<typeof fr> = {
   signOut: 'Sign out',
   unknownDevice: 'unknown device',
   guideAdvice:
-    'For the best security, choose a strong password with digits, special characters and capitals (avoid these characters: apostrophe (\'), percent (%), backslash (\\) and underscore (_)). A change every 6 months is recommended.',
+    "For the best security, choose a strong password with digits, special characters and capitals (avoid these characters: apostrophe ('), percent (%), backslash (\\) and underscore (_)). A change every 6 months is recommended.",
 };

@@ -46,7 +46,11 @@ export async function readLockState(store: Store, memberNumber: string, now: num
 }
 
 /** Records one failure atomically (one statement, safe across processes) and returns the new state. */
-export async function recordSignInFailure(store: Store, memberNumber: string, now: number): Promise<LockState> {
+export async function recordSignInFailure(
+  store: Store,
+  memberNumber: string,
+  now: number,
+): Promise<LockState> {
   const dayAgo = now - DAY;
   const row = await store.db
     .insertInto('throttles')

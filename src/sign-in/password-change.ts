@@ -84,7 +84,9 @@ export async function setNewPassword(
     await trx
       .insertInto('credentials')
       .values({ member_id: input.memberId, password_hash: hash, changed_at: now, must_change: 0 })
-      .onConflict((oc) => oc.column('member_id').doUpdateSet({ password_hash: hash, changed_at: now, must_change: 0 }))
+      .onConflict((oc) =>
+        oc.column('member_id').doUpdateSet({ password_hash: hash, changed_at: now, must_change: 0 }),
+      )
       .execute();
     await endOtherSessions(trx, 'member', input.memberId, input.keepSessionId);
     // A recovery or a new password proves control: the failure counter and any lock go (DESIGN.md §4).

@@ -2,13 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../audit/audit.js';
 import { SesameError } from '../errors.js';
 import { errorMessage } from '../i18n/errors.js';
+import type { HashParams } from '../passwords/hashing.js';
 import { MINUTE } from '../platform/clock.js';
 import { endSession } from '../sessions/sessions.js';
-import type { AppDeps } from '../web/app.js';
 import type { AntiRobotGate } from '../web/anti-robot-gate.js';
+import type { AppDeps } from '../web/app.js';
 import { clearSessionCookie, clientOf, readSession, setSessionCookie } from '../web/auth.js';
 import { field, pageContext, sendHtml } from '../web/context.js';
-import type { HashParams } from '../passwords/hashing.js';
 import { signInWithPassword } from './sign-in.js';
 import { SignInPage } from './views.js';
 
@@ -18,14 +18,21 @@ export interface SignInRouteDeps extends AppDeps {
 }
 
 /** Per-IP brake on password guessing across accounts (DESIGN.md §4 "per-IP and global limits"). */
-export async function enforceIpLimit(deps: SignInRouteDeps, req: FastifyRequest, action: string): Promise<void> {
+export async function enforceIpLimit(
+  deps: SignInRouteDeps,
+  req: FastifyRequest,
+  action: string,
+): Promise<void> {
   const hit = await deps.counters.hit(`ip:${req.ip}:${action}`, MINUTE, deps.clock.now());
-  if (hit.count > deps.config.signInsPerIpPerMinute) throw new SesameError('RATE_LIMITED', `${action} from ${req.ip}`);
+  if (hit.count > deps.config.signInsPerIpPerMinute)
+    throw new SesameError('RATE_LIMITED', `${action} from ${req.ip}`);
 }
 
 export function formatWait(t: ReturnType<typeof pageContext>['t'], until: number, now: number): string {
   const minutes = Math.max(1, Math.ceil((until - now) / MINUTE));
-  return minutes < 120 ? t.signIn.blockedWaitMinutes({ minutes }) : t.signIn.blockedWaitHours({ hours: Math.ceil(minutes / 60) });
+  return minutes < 120
+    ? t.signIn.blockedWaitMinutes({ minutes })
+    : t.signIn.blockedWaitHours({ hours: Math.ceil(minutes / 60) });
 }
 
 export function signInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void {
@@ -60,7 +67,8 @@ export function signInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void 
   app.get('/connexion', async (req, reply) => {
     const q = req.query as Record<string, unknown>;
     const t = pageContext(req, deps.config.insurerName).t;
-    const notice = q.fin === '1' ? t.signIn.signedOut : q.expire === '1' ? t.signIn.sessionExpired : undefined;
+    const notice =
+      q.fin === '1' ? t.signIn.signedOut : q.expire === '1' ? t.signIn.sessionExpired : undefined;
     return renderSignIn(req, reply, { notice });
   });
 
@@ -81,7 +89,12 @@ export function signInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void 
     if (!(await deps.antiRobot.check(req.body))) return fail(400, errorMessage(locale, 'ANTI_ROBOT_FAILED'));
     if (!memberNumber || !password) {
       const t = pageContext(req, deps.config.insurerName).t;
-      return fail(400, errorMessage(locale, 'FIELD_REQUIRED', { field: !memberNumber ? t.signIn.memberNumber : t.signIn.password }));
+      return fail(
+        400,
+        errorMessage(locale, 'FIELD_REQUIRED', {
+          field: !memberNumber ? t.signIn.memberNumber : t.signIn.password,
+        }),
+      );
     }
     if (!new RegExp(deps.config.memberNumberPattern).test(memberNumber)) {
       return fail(400, errorMessage(locale, 'MEMBER_NUMBER_INVALID'));
@@ -89,7 +102,10 @@ export function signInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void 
     try {
       const result = await signInWithPassword(deps, { memberNumber, password, ...clientOf(req) });
       setSessionCookie(reply, 'member', result.token);
-      return reply.redirect(result.mustChangePassword ? '/espace/nouveau-mot-de-passe' : '/espace?bienvenue=1', 303);
+      return reply.redirect(
+        result.mustChangePassword ? '/espace/nouveau-mot-de-passe' : '/espace?bienvenue=1',
+        303,
+      );
     } catch (e) {
       if (!(e instanceof SesameError)) throw e;
       if (e.code === 'SIGN_IN_BLOCKED') {
@@ -107,7 +123,13 @@ export function signInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void 
       await endSession(deps.store.db, session.id);
       await recordAudit(
         deps.store.db,
-        { event: 'sign-out', outcome: 'success', actor: 'member', memberId: session.subjectId, ...clientOf(req) },
+        {
+          event: 'sign-out',
+          outcome: 'success',
+          actor: 'member',
+          memberId: session.subjectId,
+          ...clientOf(req),
+        },
         deps.clock.now(),
       );
     }

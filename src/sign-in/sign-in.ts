@@ -4,13 +4,23 @@
 import type { AuditEntry } from '../audit/audit.js';
 import { recordAudit } from '../audit/audit.js';
 import { SesameError } from '../errors.js';
-import { type HashParams, hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../passwords/hashing.js';
+import {
+  type ProvisionalCheck,
+  spendProvisionalPassword,
+  verifyProvisionalPassword,
+} from '../letters/provisional.js';
+import {
+  type HashParams,
+  hashPassword,
+  needsRehash,
+  verifyAgainstDummy,
+  verifyPassword,
+} from '../passwords/hashing.js';
 import type { Clock } from '../platform/clock.js';
 import type { Random } from '../platform/random.js';
 import { createSession } from '../sessions/sessions.js';
 import type { Store } from '../store/db.js';
 import { readLockState, recordSignInFailure, recordSignInSuccess } from './lockout.js';
-import { type ProvisionalCheck, spendProvisionalPassword, verifyProvisionalPassword } from '../letters/provisional.js';
 
 export interface SignInDeps {
   readonly store: Store;
@@ -39,7 +49,13 @@ export async function signInWithPassword(deps: SignInDeps, input: SignInInput): 
   const audit = (e: Omit<AuditEntry, 'actor' | 'ip' | 'userAgent' | 'memberNumber'>) =>
     recordAudit(
       store.db,
-      { ...e, actor: `member:${input.memberNumber}`, memberNumber: input.memberNumber, ip: input.ip, userAgent: input.userAgent },
+      {
+        ...e,
+        actor: `member:${input.memberNumber}`,
+        memberNumber: input.memberNumber,
+        ip: input.ip,
+        userAgent: input.userAgent,
+      },
       now,
     );
 
@@ -63,13 +79,18 @@ export async function signInWithPassword(deps: SignInDeps, input: SignInInput): 
   else await verifyAgainstDummy(input.password, deps.hashParams);
 
   let provisional: ProvisionalCheck | undefined;
-  if (!passwordOk && active) provisional = await verifyProvisionalPassword(store, Number(active.id), input.password, now);
+  if (!passwordOk && active)
+    provisional = await verifyProvisionalPassword(store, Number(active.id), input.password, now);
 
   if (!active || (!passwordOk && !provisional)) {
     const after = await recordSignInFailure(store, input.memberNumber, now);
     await audit({ event: 'sign-in', outcome: 'failure', memberId: active ? Number(active.id) : null });
     if (after.blockedUntil > 0 && lock.blockedUntil === 0) {
-      await audit({ event: 'lock', outcome: 'info', details: { until: after.blockedUntil, failures: after.dayCount } });
+      await audit({
+        event: 'lock',
+        outcome: 'info',
+        details: { until: after.blockedUntil, failures: after.dayCount },
+      });
     }
     throw new SesameError('INVALID_CREDENTIALS');
   }
@@ -77,22 +98,43 @@ export async function signInWithPassword(deps: SignInDeps, input: SignInInput): 
   const memberId = Number(active.id);
   if (provisional) {
     // Single use: spent atomically; a concurrent second use of the same letter loses here.
-    if (!(await spendProvisionalPassword(store, provisional, now))) throw new SesameError('INVALID_CREDENTIALS', 'provisional raced');
-    await audit({ event: 'provisional-password-used', outcome: 'success', memberId, details: { letter: provisional.letterId } });
+    if (!(await spendProvisionalPassword(store, provisional, now)))
+      throw new SesameError('INVALID_CREDENTIALS', 'provisional raced');
+    await audit({
+      event: 'provisional-password-used',
+      outcome: 'success',
+      memberId,
+      details: { letter: provisional.letterId },
+    });
   }
   await recordSignInSuccess(store, input.memberNumber);
   if (passwordOk && active.password_hash && needsRehash(active.password_hash, deps.hashParams)) {
     // Parameters were raised since this hash was made: upgrade it now that we hold the password (OWASP).
     const upgraded = await hashPassword(input.password, deps.hashParams);
-    await store.db.updateTable('credentials').set({ password_hash: upgraded }).where('member_id', '=', memberId).execute();
+    await store.db
+      .updateTable('credentials')
+      .set({ password_hash: upgraded })
+      .where('member_id', '=', memberId)
+      .execute();
   }
   const mustChangePassword = Boolean(provisional) || active.must_change === 1;
   const { token } = await createSession(
     store.db,
-    { subjectType: 'member', subjectId: memberId, ip: input.ip, userAgent: input.userAgent, mustChangePassword },
+    {
+      subjectType: 'member',
+      subjectId: memberId,
+      ip: input.ip,
+      userAgent: input.userAgent,
+      mustChangePassword,
+    },
     now,
     deps.random,
   );
-  await audit({ event: 'sign-in', outcome: 'success', memberId, details: provisional ? { provisional: true } : {} });
+  await audit({
+    event: 'sign-in',
+    outcome: 'success',
+    memberId,
+    details: provisional ? { provisional: true } : {},
+  });
   return { memberId, token, mustChangePassword };
 }

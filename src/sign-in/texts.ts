@@ -3,7 +3,8 @@ import type { Catalogue } from '../i18n/types.js';
 // Wording in « » follows the insurer's guide (shared/seed) and DESIGN.md §6's page contract.
 export const fr = {
   title: 'Espace Adhérent - Connexion',
-  adviceIntro: 'Utilisez nos conseils pour un comportement adapté et sécurisé lors de vos opérations sur internet.',
+  adviceIntro:
+    'Utilisez nos conseils pour un comportement adapté et sécurisé lors de vos opérations sur internet.',
   adviceLink: 'Nos conseils de sécurité',
   memberNumber: 'Identifiant (N° adhérent)',
   memberNumberHint: '6 à 10 chiffres, indiqués sur votre carte d’adhérent.',

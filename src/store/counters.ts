@@ -24,7 +24,14 @@ export function sqlCounters(store: Store): Counters {
       // One atomic statement: no read-modify-write race between processes.
       const row = await db
         .insertInto('throttles')
-        .values({ key, consecutive: 0, window_start: now, window_count: 1, blocked_until: 0, updated_at: now })
+        .values({
+          key,
+          consecutive: 0,
+          window_start: now,
+          window_count: 1,
+          blocked_until: 0,
+          updated_at: now,
+        })
         .onConflict((oc) =>
           oc.column('key').doUpdateSet({
             window_start: sql`case when throttles.window_start <= ${now - windowMs} then ${now} else throttles.window_start end`,

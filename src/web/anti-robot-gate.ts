@@ -16,7 +16,9 @@ import { ANTI_ROBOT_SCRIPTS, ANTI_ROBOT_STYLES, AntiRobotFields } from './views/
 /** What the pages need of the anti-robot check (src/anti-robot): a fresh challenge, and the verdict on a form. */
 export interface AntiRobotGate {
   /** A fresh challenge rendered as a form fragment, with the assets it enhances itself with. */
-  render(locale: Locale): Promise<{ html: string; scripts: readonly string[]; stylesheets: readonly string[] }>;
+  render(
+    locale: Locale,
+  ): Promise<{ html: string; scripts: readonly string[]; stylesheets: readonly string[] }>;
   /** Spends the challenge named in the form; false for anything missing, wrong, reused or expired. */
   check(form: unknown): Promise<boolean>;
 }
@@ -58,6 +60,9 @@ export function antiRobotRoutes(app: FastifyInstance, deps: { antiRobotService: 
       body = readFile(asset.file);
       files.set(name, body);
     }
-    return reply.header('cache-control', 'public, max-age=3600').type(asset.contentType).send(await body);
+    return reply
+      .header('cache-control', 'public, max-age=3600')
+      .type(asset.contentType)
+      .send(await body);
   });
 }

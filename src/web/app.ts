@@ -29,14 +29,20 @@ export interface AppDeps {
   readonly logger?: Logger;
 }
 
-export type RoutePlugin<D extends AppDeps = AppDeps> = (app: FastifyInstance, deps: D) => Promise<void> | void;
+export type RoutePlugin<D extends AppDeps = AppDeps> = (
+  app: FastifyInstance,
+  deps: D,
+) => Promise<void> | void;
 
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 
 /** Cookies are Secure always: browsers accept Secure cookies on http://localhost, which the embedded default uses. */
 export const COOKIE_DEFAULTS = { path: '/', httpOnly: true, secure: true, sameSite: 'lax' } as const;
 
-export async function buildApp<D extends AppDeps>(deps: D, routes: readonly RoutePlugin<D>[]): Promise<FastifyInstance> {
+export async function buildApp<D extends AppDeps>(
+  deps: D,
+  routes: readonly RoutePlugin<D>[],
+): Promise<FastifyInstance> {
   const { config } = deps;
   const trustProxy = config.trustProxy
     .split(',')
@@ -106,12 +112,14 @@ export async function buildApp<D extends AppDeps>(deps: D, routes: readonly Rout
     }
   });
   app.addHook('preHandler', (req, reply, done) => {
-    if (req.method === 'POST' && !req.routeOptions.config?.skipCsrf) return app.csrfProtection(req, reply, done);
+    if (req.method === 'POST' && !req.routeOptions.config?.skipCsrf)
+      return app.csrfProtection(req, reply, done);
     done();
   });
   app.addHook('onSend', async (_req, reply, payload) => {
     // Pages carry personal data: never store them in shared caches.
-    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) reply.header('cache-control', 'no-store');
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html'))
+      reply.header('cache-control', 'no-store');
     return payload;
   });
 
@@ -119,7 +127,11 @@ export async function buildApp<D extends AppDeps>(deps: D, routes: readonly Rout
     const code = errorCodeOf(error);
     const status = ERRORS[code].status;
     if (status >= 500) req.log.error({ err: error }, 'request failed');
-    else req.log.info({ code, detail: error instanceof SesameError ? error.detail : error.code }, 'request refused');
+    else
+      req.log.info(
+        { code, detail: error instanceof SesameError ? error.detail : error.code },
+        'request refused',
+      );
     const ctx = pageContext(req, config.insurerName);
     const params = error instanceof SesameError ? error.params : {};
     return sendHtml(
@@ -159,10 +171,15 @@ export function errorCodeOf(error: unknown): ErrorCode {
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'PAYLOAD_TOO_LARGE';
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'UNSUPPORTED_MEDIA_TYPE';
   if (code.startsWith('FST_CSRF')) return 'CSRF_INVALID';
-  if (['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P03', '08006', '08001', 'SQLITE_BUSY'].includes(code)) {
+  if (
+    ['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P03', '08006', '08001', 'SQLITE_BUSY'].includes(
+      code,
+    )
+  ) {
     return 'UNAVAILABLE';
   }
-  if (/Connection terminated|connection timeout|database is locked/i.test(String(e.message))) return 'UNAVAILABLE';
+  if (/Connection terminated|connection timeout|database is locked/i.test(String(e.message)))
+    return 'UNAVAILABLE';
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     if (e.statusCode === 413) return 'PAYLOAD_TOO_LARGE';
     if (e.statusCode === 415) return 'UNSUPPORTED_MEDIA_TYPE';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { ping } from '../store/db.js';
 import type { Services } from '../services.js';
+import { ping } from '../store/db.js';
 
 export interface HealthDeps extends Services {
   /** Clock time of the delivery worker's last poll, when this process runs one. */
@@ -11,7 +11,9 @@ export interface HealthDeps extends Services {
 export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   // Browsers ask for it on every first visit; an empty answer keeps 404s out of the logs.
-  app.get('/favicon.ico', async (_req, reply) => reply.header('cache-control', 'public, max-age=86400').status(204).send());
+  app.get('/favicon.ico', async (_req, reply) =>
+    reply.header('cache-control', 'public, max-age=86400').status(204).send(),
+  );
   app.get('/readyz', async (_req, reply) => {
     const checks: Record<string, 'ok' | 'fail'> = {};
     try {

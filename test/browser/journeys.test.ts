@@ -5,11 +5,24 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_MEMBERS } from '../../src/members/demo.js';
-import { chromiumSkipReason, launchChromium, type LiveServer, outboxFiles, startLiveServer, waitForCode } from '../helpers/browser.js';
+import {
+  chromiumSkipReason,
+  type LiveServer,
+  launchChromium,
+  outboxFiles,
+  startLiveServer,
+  waitForCode,
+} from '../helpers/browser.js';
 
 const demo = (kind: 'both' | 'email' | 'mobile' | 'none') => {
   const m = DEMO_MEMBERS.find((d) =>
-    kind === 'both' ? d.email && d.mobile : kind === 'email' ? d.email && !d.mobile : kind === 'mobile' ? !d.email && d.mobile : !d.email && !d.mobile,
+    kind === 'both'
+      ? d.email && d.mobile
+      : kind === 'email'
+        ? d.email && !d.mobile
+        : kind === 'mobile'
+          ? !d.email && d.mobile
+          : !d.email && !d.mobile,
   );
   if (!m) throw new Error(`no demo member with ${kind}`);
   return m.member_number;
@@ -77,11 +90,11 @@ describe('the member journeys in Chromium', () => {
     const context = await browser.newContext({ locale: 'fr-FR' });
     const page = await context.newPage();
     await recover(page, live, demo('both'), 'e-mail', 'Tournesol-Jaune-2026!');
-    assert.match(await page.locator('main').innerText(), /Votre espace adhérent est maintenant ouvert/);
+    assert.match(await page.locator('main').textContent(), /Votre espace adhérent est maintenant ouvert/);
     await page.getByRole('link', { name: 'Me connecter' }).click();
     await signIn(page, live, demo('both'), 'Tournesol-Jaune-2026!');
     await page.getByRole('heading', { name: /^Bonjour / }).waitFor();
-    const main = await page.locator('main').innerText();
+    const main = await page.locator('main').textContent();
     assert.match(main, /Mes sessions actives/);
     assert.match(main, /Historique de connexion/);
     assert.match(main, /\*/, 'contact details are masked');
@@ -149,7 +162,7 @@ describe('the member journeys in Chromium', () => {
     const other = await browser.newContext({ locale: 'fr-FR' });
     const thief = await other.newPage();
     await thief.goto(flowUrl);
-    assert.match(await thief.locator('main').innerText(), /même page internet/);
+    assert.match(await thief.locator('main').textContent(), /même page internet/);
     assert.equal(await thief.getByLabel('Code d’activation').count(), 0);
     // The code still works where it was asked for.
     await page.getByLabel('Code d’activation').fill(code);

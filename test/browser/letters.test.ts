@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import { printPendingLetters } from '../../src/letters/batches.js';
 import { letterSettingsFromConfig } from '../../src/letters/pdf.js';
 import { DEMO_MEMBERS } from '../../src/members/demo.js';
-import { chromiumSkipReason, launchChromium, type LiveServer, startLiveServer } from '../helpers/browser.js';
+import { chromiumSkipReason, type LiveServer, launchChromium, startLiveServer } from '../helpers/browser.js';
 
 function pdftotextSkipReason(): string | undefined {
   if (existsSync('/usr/bin/pdftotext')) return undefined;
@@ -47,7 +47,7 @@ describe('the postal-letter journey in Chromium', () => {
     assert.equal(await page.getByRole('button', { name: /Recevoir mon code/ }).count(), 0);
     await page.getByRole('button', { name: 'Recevoir un nouveau mot de passe par courrier' }).click();
     await page.getByRole('heading', { name: 'Votre courrier est demandé' }).waitFor();
-    assert.match(await page.locator('main').innerText(), /sous huit jours/);
+    assert.match(await page.locator('main').textContent(), /sous huit jours/);
 
     // Staff print the day's batch (as `sesame letters print` does).
     const { services } = live.server;
@@ -66,7 +66,9 @@ describe('the postal-letter journey in Chromium', () => {
     assert.equal(result.printed, 1);
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
     assert.match(text, new RegExp(number));
-    const password = /\b([3479ACEFHJKMNPRTWXY]{4}-[3479ACEFHJKMNPRTWXY]{4}-[3479ACEFHJKMNPRTWXY]{4})\b/.exec(text)?.[1];
+    const password = /\b([3479ACEFHJKMNPRTWXY]{4}-[3479ACEFHJKMNPRTWXY]{4}-[3479ACEFHJKMNPRTWXY]{4})\b/.exec(
+      text,
+    )?.[1];
     assert.ok(password, 'the provisional password is printed in the letter');
 
     await page.goto(`${live.url}/connexion`);

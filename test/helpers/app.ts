@@ -106,12 +106,21 @@ export class Browser {
       remoteAddress: this.ip,
     });
     this.keep(res.headers);
-    this.last = { status: res.statusCode, body: res.body, headers: res.headers, location: res.headers.location as string | undefined };
+    this.last = {
+      status: res.statusCode,
+      body: res.body,
+      headers: res.headers,
+      location: res.headers.location as string | undefined,
+    };
     return this.last;
   }
 
   /** POSTs urlencoded fields (with the CSRF token of the last page unless given). */
-  async post(url: string, fields: Record<string, string>, extraHeaders: Record<string, string> = {}): Promise<Page> {
+  async post(
+    url: string,
+    fields: Record<string, string>,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<Page> {
     const csrf = fields._csrf ?? (this.last ? csrfOf(this.last.body) : undefined);
     const body = new URLSearchParams({ ...(csrf ? { _csrf: csrf } : {}), ...fields }).toString();
     const res = await this.app.inject({
@@ -128,7 +137,12 @@ export class Browser {
       remoteAddress: this.ip,
     });
     this.keep(res.headers);
-    this.last = { status: res.statusCode, body: res.body, headers: res.headers, location: res.headers.location as string | undefined };
+    this.last = {
+      status: res.statusCode,
+      body: res.body,
+      headers: res.headers,
+      location: res.headers.location as string | undefined,
+    };
     return this.last;
   }
 

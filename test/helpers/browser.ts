@@ -26,7 +26,13 @@ export function chromiumSkipReason(): string | undefined {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -59,7 +65,12 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
   process.stdout.write = (() => true) as typeof process.stdout.write;
   let server: RunningServer;
   try {
-    server = await startServer(config, { challengeSource: source, logger: pino({ level: 'silent' }), clock, picturesPerIcon: 1 });
+    server = await startServer(config, {
+      challengeSource: source,
+      logger: pino({ level: 'silent' }),
+      clock,
+      picturesPerIcon: 1,
+    });
   } finally {
     process.stdout.write = originalWrite;
   }
@@ -84,7 +95,11 @@ export function outboxFiles(dataDir: string): Set<string> {
 }
 
 /** The activation code of the first outbox file that was not in `before` (waits for the worker). */
-export async function waitForCode(dataDir: string, before: Set<string>, timeoutMs = 15_000): Promise<{ code: string; file: string }> {
+export async function waitForCode(
+  dataDir: string,
+  before: Set<string>,
+  timeoutMs = 15_000,
+): Promise<{ code: string; file: string }> {
   const dir = join(dataDir, 'outbox');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -92,7 +107,9 @@ export async function waitForCode(dataDir: string, before: Set<string>, timeoutM
       if (before.has(f)) continue;
       const body = readFileSync(join(dir, f), 'utf8');
       // Parse the message rather than grep the file: headers (Message-ID, Date) hold digits too.
-      const text = f.endsWith('.json') ? String(JSON.parse(body).text) : String((await simpleParser(body)).text);
+      const text = f.endsWith('.json')
+        ? String(JSON.parse(body).text)
+        : String((await simpleParser(body)).text);
       const code = /\b(\d{6})\b/.exec(text);
       if (code) return { code: code[1]!, file: f };
     }

@@ -43,7 +43,12 @@ export async function seedMember(store: Store, m: SeedMember, now = Date.now()):
   if (m.password) {
     await store.db
       .insertInto('credentials')
-      .values({ member_id: id, password_hash: await hashPassword(m.password, OWASP_HASH_PARAMS), changed_at: now, must_change: 0 })
+      .values({
+        member_id: id,
+        password_hash: await hashPassword(m.password, OWASP_HASH_PARAMS),
+        changed_at: now,
+        must_change: 0,
+      })
       .execute();
   }
   return id;

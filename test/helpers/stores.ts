@@ -35,7 +35,8 @@ export function postgresAvailable(): Promise<boolean> {
 /** Why a PostgreSQL test is skipped, or undefined when it runs. Under CI the missing service is fatal. */
 export async function postgresSkipReason(): Promise<string | undefined> {
   if (await postgresAvailable()) return undefined;
-  if (process.env.CI === 'true') throw new Error(`PostgreSQL is required under CI and not reachable at ${PG_URL}`);
+  if (process.env.CI === 'true')
+    throw new Error(`PostgreSQL is required under CI and not reachable at ${PG_URL}`);
   const notice = `PostgreSQL not reachable at ${PG_URL}: PostgreSQL tests skipped`;
   console.warn(`NOTICE: ${notice}`);
   return notice;

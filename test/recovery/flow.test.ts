@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SesameError } from '../../src/errors.js';
 import { OWASP_HASH_PARAMS } from '../../src/passwords/hashing.js';
-import { DAY, MINUTE, ManualClock, SECOND } from '../../src/platform/clock.js';
+import { DAY, ManualClock, MINUTE, SECOND } from '../../src/platform/clock.js';
 import { KeyedHasher } from '../../src/platform/keyed-hash.js';
 import { cryptoRandom, type Random } from '../../src/platform/random.js';
 import {
@@ -88,10 +88,18 @@ for (const d of DIALECTS) {
       assert.equal((await viewFlow(deps, id, BINDING)).state, 'choosing_channel');
       random.nextCode = '424242';
       await sendCode(deps, id, BINDING, 'email', client);
-      const outbox = await store.db.selectFrom('outbox').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const outbox = await store.db
+        .selectFrom('outbox')
+        .selectAll()
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
       assert.equal(outbox.template, 'activation-code');
       assert.equal(JSON.parse(outbox.payload).code, '424242');
-      const flowRow = await store.db.selectFrom('recovery_flows').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      const flowRow = await store.db
+        .selectFrom('recovery_flows')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
       assert.notEqual(flowRow.code_hash, '424242', 'the code is stored only as a keyed hash');
       await checkCode(deps, id, BINDING, '424 242', client);
       assert.equal((await viewFlow(deps, id, BINDING)).state, 'code_verified');
@@ -119,7 +127,8 @@ for (const d of DIALECTS) {
       const id = await start('500001');
       random.nextCode = '222222';
       await sendCode(deps, id, BINDING, 'email', client);
-      for (const bad of ['abcdef', '12345', '1234567', '']) await expectError(checkCode(deps, id, BINDING, bad, client), 'CODE_FORMAT');
+      for (const bad of ['abcdef', '12345', '1234567', ''])
+        await expectError(checkCode(deps, id, BINDING, bad, client), 'CODE_FORMAT');
       for (let left = 4; left >= 1; left--) {
         const e = await expectError(checkCode(deps, id, BINDING, '999999', client), 'CODE_WRONG');
         assert.equal(e.params.left, left);
@@ -169,7 +178,10 @@ for (const d of DIALECTS) {
 
     it('walks an unknown number through the same steps, sends nothing, and never accepts a code', async (c) => {
       if (skip) return c.skip(skip);
-      const before = await store.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const before = await store.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       const id = await start('909090');
       const view = await viewFlow(deps, id, BINDING);
       assert.equal(view.state, 'choosing_channel');
@@ -180,7 +192,10 @@ for (const d of DIALECTS) {
       await sendCode(deps, id, BINDING, view.email ? 'email' : 'sms', client);
       assert.equal((await viewFlow(deps, id, BINDING)).state, 'awaiting_code');
       await expectError(checkCode(deps, id, BINDING, '777777', client), 'CODE_WRONG');
-      const afterCount = await store.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const afterCount = await store.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       assert.equal(Number(afterCount.n), Number(before.n));
     });
 

@@ -27,12 +27,19 @@ async function startSmtp(): Promise<{ url: string; messages: string[]; close(): 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
-  return { url: `smtp://127.0.0.1:${port}`, messages, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 async function startFlow(b: Browser, t: TestApp, number: string) {
   const page = await b.get('/mot-de-passe-oublie/numero');
-  const res = await b.post('/mot-de-passe-oublie/numero', { member_number: number, ...antiRobotAnswer(page.body, t.answerIndex) });
+  const res = await b.post('/mot-de-passe-oublie/numero', {
+    member_number: number,
+    ...antiRobotAnswer(page.body, t.answerIndex),
+  });
   assert.equal(res.status, 303, textOf(res.body).slice(0, 300));
   const flowUrl = res.location!;
   await b.get(flowUrl);
@@ -67,8 +74,17 @@ for (const d of DIALECTS) {
           cb();
         },
       });
-      t = await buildTestApp(store, { SESAME_SMTP_URL: smtp.url, SESAME_LOG_LEVEL: 'debug' }, { logger: pino({ level: 'debug' }, sink) });
-      await seedMember(store, { number: '600001', password: GOOD_PASSWORD, email: 'marie.curie@example.fr', mobile: '+33611223344' });
+      t = await buildTestApp(
+        store,
+        { SESAME_SMTP_URL: smtp.url, SESAME_LOG_LEVEL: 'debug' },
+        { logger: pino({ level: 'debug' }, sink) },
+      );
+      await seedMember(store, {
+        number: '600001',
+        password: GOOD_PASSWORD,
+        email: 'marie.curie@example.fr',
+        mobile: '+33611223344',
+      });
       await seedMember(store, { number: '600002', email: null, mobile: '+33655443322' });
     });
     after(async () => {
@@ -86,7 +102,10 @@ for (const d of DIALECTS) {
       const uFlow = await startFlow(unknown, t, '699999');
       assert.equal(shape(known.last!.body), shape(unknown.last!.body));
       assert.match(unknown.last!.body, /Recevoir mon code par (e-mail|SMS)/);
-      const before = await store.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const before = await store.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       const kSent = await known.post(`${kFlow}/envoyer`, { channel: 'email' });
       const uChannel = /name="channel" value="(email|sms)"/.exec(unknown.last!.body)![1]!;
       const uSent = await unknown.post(`${uFlow}/envoyer`, { channel: uChannel });
@@ -95,7 +114,10 @@ for (const d of DIALECTS) {
       await known.follow();
       await unknown.follow();
       assert.match(textOf(unknown.last!.body), /Merci de saisir votre code d’activation/);
-      const afterCount = await store.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const afterCount = await store.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       assert.equal(Number(afterCount.n), Number(before.n) + 1, 'only the real member gets a message');
       // The unknown number's masked address is the same on a second try.
       const again = new Browser(t.app);
@@ -158,10 +180,16 @@ for (const d of DIALECTS) {
           assert.equal(res.status, 400, pw);
           assert.match(res.body, new RegExp(`<li data-rule="${rule}" class="ko"`), `${pw} must fail ${rule}`);
         }
-        const mismatch = await b.post(`${flow}/mot-de-passe`, { new_password: 'Glacier-Bleu-2031!', confirm_password: 'Glacier-Bleu-2032!' });
+        const mismatch = await b.post(`${flow}/mot-de-passe`, {
+          new_password: 'Glacier-Bleu-2031!',
+          confirm_password: 'Glacier-Bleu-2032!',
+        });
         assert.equal(mismatch.status, 400);
         assert.match(textOf(mismatch.body), /La confirmation ne correspond pas/);
-        const done = await b.post(`${flow}/mot-de-passe`, { new_password: 'Glacier-Bleu-2031!', confirm_password: 'Glacier-Bleu-2031!' });
+        const done = await b.post(`${flow}/mot-de-passe`, {
+          new_password: 'Glacier-Bleu-2031!',
+          confirm_password: 'Glacier-Bleu-2031!',
+        });
         assert.equal(done.status, 303);
         await b.follow();
         assert.match(textOf(b.last!.body), /Félicitations !/);
@@ -173,7 +201,11 @@ for (const d of DIALECTS) {
         // The new password opens the member space.
         const signIn = new Browser(t.app);
         const page = await signIn.get('/connexion');
-        const res = await signIn.post('/connexion', { member_number: '600001', password: 'Glacier-Bleu-2031!', ...antiRobotAnswer(page.body, t.answerIndex) });
+        const res = await signIn.post('/connexion', {
+          member_number: '600001',
+          password: 'Glacier-Bleu-2031!',
+          ...antiRobotAnswer(page.body, t.answerIndex),
+        });
         assert.equal(res.status, 303);
         // Replaying the finished flow is refused with a message that says what to do.
         const replay = await b.post(`${flow}/code`, { code, _csrf: formToken });
@@ -210,7 +242,8 @@ for (const d of DIALECTS) {
       assert.doesNotMatch(logs, /_csrf=|__Host-sesame=|__Host-recovery=/);
       for (const m of smtp.messages) {
         const code = /\b(\d{6})\b/.exec(String((await simpleParser(m)).text))?.[1];
-        if (code) assert.doesNotMatch(logs, new RegExp(`"[^"]*":"?${code}"?`), 'no activation code in the logs');
+        if (code)
+          assert.doesNotMatch(logs, new RegExp(`"[^"]*":"?${code}"?`), 'no activation code in the logs');
       }
     });
   });

@@ -19,6 +19,7 @@ describe('recovery state machine', () => {
     }
   }
   it('refuses every transition from an unknown state', () => {
-    for (const transition of Object.keys(ALLOWED_FROM) as Transition[]) assert.equal(canTransition('hacked', transition), false);
+    for (const transition of Object.keys(ALLOWED_FROM) as Transition[])
+      assert.equal(canTransition('hacked', transition), false);
   });
 });

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DAY, MINUTE, ManualClock } from '../../src/platform/clock.js';
-import { lockStateOf, readLockState, recordSignInFailure, recordSignInSuccess, waitAfter } from '../../src/sign-in/lockout.js';
+import { DAY, ManualClock, MINUTE } from '../../src/platform/clock.js';
+import {
+  lockStateOf,
+  readLockState,
+  recordSignInFailure,
+  recordSignInSuccess,
+  waitAfter,
+} from '../../src/sign-in/lockout.js';
 import { DIALECTS } from '../helpers/stores.js';
 
 describe('lockout arithmetic', () => {
@@ -18,9 +24,16 @@ describe('lockout arithmetic', () => {
   });
   it('blocks until a day after the window started once 25 failures were counted', () => {
     const t0 = 1_000_000_000;
-    const s = lockStateOf({ consecutive: 1, window_start: t0, window_count: 25, updated_at: t0 + 1000 }, t0 + 2000);
+    const s = lockStateOf(
+      { consecutive: 1, window_start: t0, window_count: 25, updated_at: t0 + 1000 },
+      t0 + 2000,
+    );
     assert.equal(s.blockedUntil, t0 + DAY);
-    assert.equal(lockStateOf({ consecutive: 1, window_start: t0, window_count: 25, updated_at: t0 }, t0 + DAY).blockedUntil, 0);
+    assert.equal(
+      lockStateOf({ consecutive: 1, window_start: t0, window_count: 25, updated_at: t0 }, t0 + DAY)
+        .blockedUntil,
+      0,
+    );
   });
 });
 
@@ -32,7 +45,8 @@ for (const d of DIALECTS) {
       const store = await d.open();
       try {
         const clock = new ManualClock();
-        for (let i = 0; i < 4; i++) assert.equal((await recordSignInFailure(store, '123456', clock.now())).blockedUntil, 0);
+        for (let i = 0; i < 4; i++)
+          assert.equal((await recordSignInFailure(store, '123456', clock.now())).blockedUntil, 0);
         const fifth = await recordSignInFailure(store, '123456', clock.now());
         assert.equal(fifth.blockedUntil, clock.now() + MINUTE);
         clock.advance(MINUTE - 1);

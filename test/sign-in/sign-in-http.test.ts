@@ -1,17 +1,32 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MINUTE } from '../../src/platform/clock.js';
-import { antiRobotAnswer, antiRobotWrong, Browser, buildTestApp, type TestApp, textOf } from '../helpers/app.js';
+import {
+  antiRobotAnswer,
+  antiRobotWrong,
+  Browser,
+  buildTestApp,
+  type TestApp,
+  textOf,
+} from '../helpers/app.js';
 import { GOOD_PASSWORD, OTHER_GOOD_PASSWORD, seedMember } from '../helpers/members.js';
 import { DIALECTS, type TestStore } from '../helpers/stores.js';
 
 async function signIn(b: Browser, t: TestApp, number: string, password: string) {
   const page = await b.get('/connexion');
-  return b.post('/connexion', { member_number: number, password, ...antiRobotAnswer(page.body, t.answerIndex) });
+  return b.post('/connexion', {
+    member_number: number,
+    password,
+    ...antiRobotAnswer(page.body, t.answerIndex),
+  });
 }
 
 async function throttleRows(store: TestStore): Promise<number> {
-  const r = await store.db.selectFrom('throttles').select((eb) => eb.fn.countAll<number>().as('n')).where('key', 'like', 'account:%').executeTakeFirst();
+  const r = await store.db
+    .selectFrom('throttles')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('key', 'like', 'account:%')
+    .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 
@@ -26,7 +41,12 @@ for (const d of DIALECTS) {
       store = await d.open();
       t = await buildTestApp(store);
       await seedMember(store, { number: '100001', password: GOOD_PASSWORD });
-      await seedMember(store, { number: '100002', password: GOOD_PASSWORD, firstName: 'Éric', lastName: 'Durand' });
+      await seedMember(store, {
+        number: '100002',
+        password: GOOD_PASSWORD,
+        firstName: 'Éric',
+        lastName: 'Durand',
+      });
       await seedMember(store, { number: '100003', password: GOOD_PASSWORD, status: 'closed' });
     });
     after(async () => {
@@ -60,7 +80,10 @@ for (const d of DIALECTS) {
       assert.equal(res.status, 303);
       assert.equal(res.location, '/espace?bienvenue=1');
       assert.ok(b.cookies.get('__Host-sesame'));
-      assert.match(String(res.headers['set-cookie']), /__Host-sesame=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Lax/);
+      assert.match(
+        String(res.headers['set-cookie']),
+        /__Host-sesame=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Lax/,
+      );
       const space = await b.follow();
       assert.equal(space.status, 200);
       assert.match(textOf(space.body), /Bonjour Éric Durand/);
@@ -72,11 +95,22 @@ for (const d of DIALECTS) {
       const before = await throttleRows(store);
       const b = new Browser(t.app);
       const page = await b.get('/connexion');
-      const res = await b.post('/connexion', { member_number: '100001', password: 'wrong', ...antiRobotWrong(page.body, t.answerIndex) });
+      const res = await b.post('/connexion', {
+        member_number: '100001',
+        password: 'wrong',
+        ...antiRobotWrong(page.body, t.answerIndex),
+      });
       assert.equal(res.status, 400);
       assert.match(textOf(res.body), /vérification anti-robot n’a pas réussi/);
-      assert.notEqual(antiRobotAnswer(res.body, t.answerIndex).challenge_id, antiRobotAnswer(page.body, t.answerIndex).challenge_id);
-      assert.equal(await throttleRows(store), before, 'no failure may be counted when the anti-robot check failed');
+      assert.notEqual(
+        antiRobotAnswer(res.body, t.answerIndex).challenge_id,
+        antiRobotAnswer(page.body, t.answerIndex).challenge_id,
+      );
+      assert.equal(
+        await throttleRows(store),
+        before,
+        'no failure may be counted when the anti-robot check failed',
+      );
     });
 
     it('refuses a missing, forged or replayed challenge', async (c) => {
@@ -85,10 +119,19 @@ for (const d of DIALECTS) {
       const page = await b.get('/connexion');
       const missing = await b.post('/connexion', { member_number: '100001', password: GOOD_PASSWORD });
       assert.equal(missing.status, 400);
-      const forged = await b.post('/connexion', { member_number: '100001', password: GOOD_PASSWORD, challenge_id: 'forged', challenge_choice: 'x' });
+      const forged = await b.post('/connexion', {
+        member_number: '100001',
+        password: GOOD_PASSWORD,
+        challenge_id: 'forged',
+        challenge_choice: 'x',
+      });
       assert.equal(forged.status, 400);
       const answer = antiRobotAnswer(page.body, t.answerIndex);
-      const first = await b.post('/connexion', { member_number: '100001', password: GOOD_PASSWORD, ...answer });
+      const first = await b.post('/connexion', {
+        member_number: '100001',
+        password: GOOD_PASSWORD,
+        ...answer,
+      });
       assert.equal(first.status, 303);
       const again = await new Browser(t.app).get('/connexion');
       const replay = await new Browser(t.app).post('/connexion', {
@@ -129,7 +172,11 @@ for (const d of DIALECTS) {
       assert.match(textOf(empty.body), /Merci de renseigner/);
       const b = new Browser(t.app);
       const page = await b.get('/connexion');
-      const huge = await b.post('/connexion', { member_number: '100001', password: 'x'.repeat(1024 * 1024), ...antiRobotAnswer(page.body, t.answerIndex) });
+      const huge = await b.post('/connexion', {
+        member_number: '100001',
+        password: 'x'.repeat(1024 * 1024),
+        ...antiRobotAnswer(page.body, t.answerIndex),
+      });
       assert.equal(huge.status, 413);
       assert.match(textOf(huge.body), /trop volumineuses/);
     });
@@ -139,7 +186,12 @@ for (const d of DIALECTS) {
       const before = await throttleRows(store);
       const b = new Browser(t.app);
       const page = await b.get('/connexion');
-      const noCsrf = await b.post('/connexion', { _csrf: '', member_number: '100001', password: 'x', ...antiRobotAnswer(page.body, t.answerIndex) });
+      const noCsrf = await b.post('/connexion', {
+        _csrf: '',
+        member_number: '100001',
+        password: 'x',
+        ...antiRobotAnswer(page.body, t.answerIndex),
+      });
       assert.equal(noCsrf.status, 403);
       const page2 = await b.get('/connexion');
       const cross = await b.post(
@@ -148,7 +200,12 @@ for (const d of DIALECTS) {
         { origin: 'https://evil.example' },
       );
       assert.equal(cross.status, 403);
-      const json = await t.app.inject({ method: 'POST', url: '/connexion', payload: { member_number: '1' }, headers: { origin: 'http://localhost:3000' } });
+      const json = await t.app.inject({
+        method: 'POST',
+        url: '/connexion',
+        payload: { member_number: '1' },
+        headers: { origin: 'http://localhost:3000' },
+      });
       assert.equal(json.statusCode, 415);
       assert.equal(await throttleRows(store), before);
     });
@@ -156,13 +213,18 @@ for (const d of DIALECTS) {
     it('blocks after five failures, tells the wait, and lets the member in once it has passed', async (c) => {
       if (skip) return c.skip(skip);
       await seedMember(store, { number: '200001', password: GOOD_PASSWORD });
-      for (let i = 0; i < 5; i++) assert.equal((await signIn(new Browser(t.app), t, '200001', 'Nope-nope-12!')).status, 401);
+      for (let i = 0; i < 5; i++)
+        assert.equal((await signIn(new Browser(t.app), t, '200001', 'Nope-nope-12!')).status, 401);
       const blocked = await signIn(new Browser(t.app), t, '200001', GOOD_PASSWORD);
       assert.equal(blocked.status, 429);
       assert.match(textOf(blocked.body), /Trop de tentatives de connexion. Merci de patienter 1 minute/);
       t.clock.advance(MINUTE);
       assert.equal((await signIn(new Browser(t.app), t, '200001', GOOD_PASSWORD)).status, 303);
-      const events = await store.db.selectFrom('audit_events').select(['event', 'outcome']).where('member_number', '=', '200001').execute();
+      const events = await store.db
+        .selectFrom('audit_events')
+        .select(['event', 'outcome'])
+        .where('member_number', '=', '200001')
+        .execute();
       assert.ok(events.some((e) => e.event === 'lock'));
       assert.ok(events.some((e) => e.event === 'sign-in-blocked'));
     });
@@ -211,7 +273,11 @@ for (const d of DIALECTS) {
       const b = new Browser(t.app);
       await signIn(b, t, '400001', GOOD_PASSWORD);
       await b.get('/espace/mot-de-passe');
-      const weak = await b.post('/espace/mot-de-passe', { current_password: GOOD_PASSWORD, new_password: 'abc', confirm_password: 'abc' });
+      const weak = await b.post('/espace/mot-de-passe', {
+        current_password: GOOD_PASSWORD,
+        new_password: 'abc',
+        confirm_password: 'abc',
+      });
       assert.equal(weak.status, 400);
       assert.match(weak.body, /<li data-rule="min-length" class="ko">/);
       const forbidden = await b.post('/espace/mot-de-passe', {
@@ -231,13 +297,21 @@ for (const d of DIALECTS) {
       assert.equal((await other.get('/espace')).status, 303, 'the other session must have ended');
       assert.equal((await b.get('/espace')).status, 200);
       assert.equal((await signIn(new Browser(t.app), t, '400001', OTHER_GOOD_PASSWORD)).status, 303);
-      const outbox = await store.db.selectFrom('outbox').select(['template', 'channel']).where('template', '=', 'password-changed').execute();
+      const outbox = await store.db
+        .selectFrom('outbox')
+        .select(['template', 'channel'])
+        .where('template', '=', 'password-changed')
+        .execute();
       assert.ok(outbox.length >= 2, 'a notice goes to the e-mail and to the mobile on file');
     });
 
     it('speaks English from Accept-Language and from the switch', async (c) => {
       if (skip) return c.skip(skip);
-      const res = await t.app.inject({ method: 'GET', url: '/connexion', headers: { 'accept-language': 'en-GB,en;q=0.9' } });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: '/connexion',
+        headers: { 'accept-language': 'en-GB,en;q=0.9' },
+      });
       assert.match(res.body, /<html lang="en">/);
       assert.match(res.body, /Member space - Sign in/);
       const b = new Browser(t.app);
@@ -262,7 +336,8 @@ describe('per-IP limit on sign-in', () => {
     const store = await d.open();
     const t = await buildTestApp(store, { SESAME_SIGN_INS_PER_IP_PER_MINUTE: '3' });
     try {
-      for (let i = 0; i < 3; i++) assert.equal((await signIn(new Browser(t.app, '198.51.100.1'), t, '123456', 'x')).status, 401);
+      for (let i = 0; i < 3; i++)
+        assert.equal((await signIn(new Browser(t.app, '198.51.100.1'), t, '123456', 'x')).status, 401);
       const limited = await signIn(new Browser(t.app, '198.51.100.1'), t, '123456', 'x');
       assert.equal(limited.status, 429);
       assert.match(textOf(limited.body), /Trop de demandes depuis votre connexion/);

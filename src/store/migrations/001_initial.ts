@@ -62,7 +62,11 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('second_factor', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
-  await db.schema.createIndex('sessions_subject').on('sessions').columns(['subject_type', 'subject_id']).execute();
+  await db.schema
+    .createIndex('sessions_subject')
+    .on('sessions')
+    .columns(['subject_type', 'subject_id'])
+    .execute();
 
   await db.schema
     .createTable('challenges')
@@ -85,7 +89,11 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('icon', 'text', (c) => c.notNull())
     .addColumn('served_at', 'bigint')
     .execute();
-  await db.schema.createIndex('challenge_pictures_challenge').on('challenge_pictures').column('challenge_id').execute();
+  await db.schema
+    .createIndex('challenge_pictures_challenge')
+    .on('challenge_pictures')
+    .column('challenge_id')
+    .execute();
 
   await db.schema
     .createTable('spent_proofs')
@@ -201,5 +209,9 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('details', 'text')
     .execute();
   await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute();
-  await db.schema.createIndex('audit_events_member').on('audit_events').columns(['member_id', 'at']).execute();
+  await db.schema
+    .createIndex('audit_events_member')
+    .on('audit_events')
+    .columns(['member_id', 'at'])
+    .execute();
 }

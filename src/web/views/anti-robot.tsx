@@ -9,7 +9,7 @@ import type { Texts } from '../../i18n/catalogue.js';
  */
 export function AntiRobotFields({ check, t }: { check: AntiRobotCheck; t: Texts }): JSX.Element {
   const a = t.antiRobot;
-  if (check.mode === 'off') return <></>;
+  if (check.mode === 'off') return '';
   const widget = check.altcha ? (
     <altcha-widget
       challenge={check.altcha.challenge}
@@ -37,7 +37,10 @@ export function AntiRobotFields({ check, t }: { check: AntiRobotCheck; t: Texts 
   return (
     <fieldset class="anti-robot">
       <legend>
-        {escapeHtml(a.instruction)} <strong class="anti-robot__word" safe>{image.word}</strong>
+        {escapeHtml(a.instruction)}{' '}
+        <strong class="anti-robot__word" safe>
+          {image.word}
+        </strong>
       </legend>
       <input type="hidden" name="challenge_id" value={image.id} />
       <div class="pictures">

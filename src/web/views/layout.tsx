@@ -1,5 +1,5 @@
-import { escapeHtml } from '@kitajs/html';
 import type { Children } from '@kitajs/html';
+import { escapeHtml } from '@kitajs/html';
 import type { Texts } from '../../i18n/catalogue.js';
 import type { Locale } from '../../i18n/types.js';
 
@@ -21,7 +21,14 @@ export interface LayoutProps {
   readonly wide?: boolean;
 }
 
-export function Layout({ ctx, title, children, scripts = [], stylesheets = [], wide }: LayoutProps): JSX.Element {
+export function Layout({
+  ctx,
+  title,
+  children,
+  scripts = [],
+  stylesheets = [],
+  wide,
+}: LayoutProps): JSX.Element {
   const { t } = ctx;
   return (
     <>
@@ -80,8 +87,14 @@ export function Layout({ ctx, title, children, scripts = [], stylesheets = [], w
 }
 
 /** An error summary at the top of a form (RGAA 11.10): announced and linked to the fields. */
-export function ErrorSummary({ messages, title }: { messages: readonly string[]; title: string }): JSX.Element {
-  if (messages.length === 0) return <></>;
+export function ErrorSummary({
+  messages,
+  title,
+}: {
+  messages: readonly string[];
+  title: string;
+}): JSX.Element {
+  if (messages.length === 0) return '';
   return (
     <div class="alert alert--error" role="alert">
       <p class="alert__title" safe>

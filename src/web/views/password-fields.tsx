@@ -1,6 +1,12 @@
 import { escapeHtml } from '@kitajs/html';
 import type { Texts } from '../../i18n/catalogue.js';
-import { CONFIRM_RULE_ID, describePolicy, describeRule, type PolicyPreset, type RuleId } from '../../passwords/policy.js';
+import {
+  CONFIRM_RULE_ID,
+  describePolicy,
+  describeRule,
+  type PolicyPreset,
+  type RuleId,
+} from '../../passwords/policy.js';
 
 export interface PasswordFieldsProps {
   readonly t: Texts;
