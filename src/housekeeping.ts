@@ -1,5 +1,6 @@
 // Periodic clean-up of rows whose life is over: anti-robot challenges and spent proofs, sessions, ended
 // recovery flows. Every process may run it: each statement is an idempotent DELETE.
+import { purgeOldAudit } from './admin/audit-log.js';
 import { DAY, MINUTE } from './platform/clock.js';
 import type { Services } from './services.js';
 import { purgeExpiredSessions } from './sessions/sessions.js';

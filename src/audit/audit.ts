@@ -20,7 +20,18 @@ export type AuditEvent =
   | 'letter-cancelled'
   | 'provisional-password-used'
   | 'staff-sign-in'
-  | 'staff-action';
+  | 'staff-action'
+  | 'staff-sign-out'
+  | 'staff-totp-enrolled'
+  | 'staff-access-denied'
+  | 'staff-created'
+  | 'staff-disabled'
+  | 'staff-enabled'
+  | 'staff-totp-reset'
+  | 'member-unlocked'
+  | 'member-sessions-ended'
+  | 'audit-exported'
+  | 'audit-purged';
 
 export interface AuditEntry {
   readonly event: AuditEvent;

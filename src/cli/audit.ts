@@ -7,7 +7,7 @@ import { auditCsvStream, exportFilter, purgeOldAudit } from '../admin/audit-log.
 import { parseDateInput } from '../admin/days.js';
 import { recordAudit } from '../audit/audit.js';
 import { loadConfig, readEnvironment } from '../config/index.js';
-import { migrate, openStore } from '../store/db.js';
+import { withStore } from './store.js';
 
 function checkDate(value: string | undefined, option: string): void {
   if (value !== undefined && parseDateInput(value) === undefined) {
@@ -27,21 +27,23 @@ export function registerAuditCommands(program: Command): void {
     .action(async (opts: { from?: string; to?: string; out?: string }) => {
       checkDate(opts.from, '--from');
       checkDate(opts.to, '--to');
-      const config = loadConfig(readEnvironment());
-      const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-      try {
-        await migrate(store);
+      await withStore(async (store) => {
         const out = opts.out ? createWriteStream(opts.out, { mode: 0o600 }) : process.stdout;
-        await pipeline(auditCsvStream(store, exportFilter(opts.from, opts.to)), out, { end: Boolean(opts.out) });
+        await pipeline(auditCsvStream(store, exportFilter(opts.from, opts.to)), out, {
+          end: Boolean(opts.out),
+        });
         await recordAudit(
           store.db,
-          { event: 'audit-exported', outcome: 'success', actor: 'system', details: { via: 'cli', from: opts.from ?? '', to: opts.to ?? '' } },
+          {
+            event: 'audit-exported',
+            outcome: 'success',
+            actor: 'system',
+            details: { via: 'cli', from: opts.from ?? '', to: opts.to ?? '' },
+          },
           Date.now(),
         );
         if (opts.out) process.stderr.write(`Journal exporté dans ${opts.out}.\n`);
-      } finally {
-        await store.close();
-      }
+      });
     });
 
   audit
@@ -51,16 +53,22 @@ export function registerAuditCommands(program: Command): void {
     .action(async (opts: { days?: string }) => {
       const config = loadConfig(readEnvironment());
       const days = opts.days === undefined ? config.auditRetentionDays : Number(opts.days);
-      if (!Number.isInteger(days) || days < 1 || days > 3650) throw new Error('--days : un nombre entier de 1 à 3650 est attendu.');
-      const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-      try {
-        await migrate(store);
+      if (!Number.isInteger(days) || days < 1 || days > 3650)
+        throw new Error('--days : un nombre entier de 1 à 3650 est attendu.');
+      await withStore(async (store) => {
         const now = Date.now();
         const deleted = await purgeOldAudit(store, now, days);
-        await recordAudit(store.db, { event: 'audit-purged', outcome: 'success', actor: 'system', details: { via: 'cli', days, deleted } }, now);
+        await recordAudit(
+          store.db,
+          {
+            event: 'audit-purged',
+            outcome: 'success',
+            actor: 'system',
+            details: { via: 'cli', days, deleted },
+          },
+          now,
+        );
         process.stdout.write(`${deleted} événement(s) de plus de ${days} jours supprimé(s).\n`);
-      } finally {
-        await store.close();
-      }
+      });
     });
 }

@@ -1,9 +1,10 @@
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatDate } from '../i18n/format.js';
 import {
   LetterBatchError,
   markBatchPosted,
+  type PrintResult,
   pendingLetters,
   printPendingLetters,
   reprintBatch,
@@ -16,6 +17,29 @@ import { withStore } from './store.js';
 
 function outputPath(out: string | undefined, now: number): string {
   return out ?? `courriers-${new Date(now).toISOString().slice(0, 10)}.pdf`;
+}
+
+/**
+ * The PDF holds provisional passwords in clear: created new with mode 0600 ('wx' fails if a file appears
+ * meanwhile), never reusing an existing file's looser permissions, never overwriting unless asked.
+ */
+function openSecretFile(path: string, force: boolean): NodeJS.WritableStream {
+  if (existsSync(path)) {
+    if (!force)
+      throw new LetterBatchError(`le fichier ${path} existe déjà (utilisez --force pour l’écraser)`);
+    rmSync(path);
+  }
+  return createWriteStream(path, { flags: 'wx', mode: 0o600 });
+}
+
+function reportSetAside(result: PrintResult): void {
+  for (const f of result.flagged)
+    process.stdout.write(`À traiter : courrier ${f.letterId} (N° ${f.memberNumber}) — ${f.reason}\n`);
+  for (const w of result.withdrawn) {
+    process.stdout.write(
+      `Retirez la page ${w.page} (courrier ${w.letterId}, N° ${w.memberNumber}) : annulé pendant l’impression.\n`,
+    );
+  }
 }
 
 function batchNumber(raw: string): number {
@@ -78,11 +102,12 @@ export function registerLetterCommands(program: Command): void {
     .description('réimprime un lot (les anciens mots de passe provisoires cessent aussitôt de fonctionner)')
     .argument('<batch>', 'numéro du lot')
     .option('--out <file>', 'fichier PDF à écrire')
-    .action(async (raw: string, opts: { out?: string }) =>
+    .option('--force', 'écrase le fichier s’il existe')
+    .action(async (raw: string, opts: { out?: string; force?: boolean }) =>
       withStore(async (store, config) => {
         const now = systemClock.now();
         const path = outputPath(opts.out, now);
-        const out = createWriteStream(path, { mode: 0o600 });
+        const out = openSecretFile(path, Boolean(opts.force));
         const result = await reprintBatch(
           {
             store,

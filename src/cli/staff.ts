@@ -4,27 +4,23 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { recordAudit } from '../audit/audit.js';
-import { StaffRefusal, createStaff, findStaffByUsername, listStaff, normaliseUsername, resetStaffTotp } from '../admin/staff.js';
 import { STAFF_ROLES } from '../admin/roles.js';
+import {
+  createStaff,
+  findStaffByUsername,
+  listStaff,
+  normaliseUsername,
+  resetStaffTotp,
+  StaffRefusal,
+} from '../admin/staff.js';
 import { fr as texts } from '../admin/texts.js';
+import { recordAudit } from '../audit/audit.js';
 import { loadConfig, readEnvironment } from '../config/index.js';
-import { fr as passwordTexts } from '../passwords/texts.js';
 import { hashParamsFromConfig } from '../passwords/hashing.js';
 import { describePolicy, describeRule } from '../passwords/policy.js';
+import { fr as passwordTexts } from '../passwords/texts.js';
 import { endOtherSessions } from '../sessions/sessions.js';
-import { migrate, openStore, type Store } from '../store/db.js';
-
-async function withStore<T>(run: (store: Store) => Promise<T>): Promise<T> {
-  const config = loadConfig(readEnvironment());
-  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    await migrate(store);
-    return await run(store);
-  } finally {
-    await store.close();
-  }
-}
+import { withStore } from './store.js';
 
 /** Asks on the terminal without echoing what is typed. */
 function promptHidden(question: string): Promise<string> {
@@ -76,7 +72,12 @@ export function registerStaffCommands(program: Command): void {
           );
           await recordAudit(
             store.db,
-            { event: 'staff-created', outcome: 'success', actor: 'system', details: { username: created.username, role: created.role, via: 'cli' } },
+            {
+              event: 'staff-created',
+              outcome: 'success',
+              actor: 'system',
+              details: { username: created.username, role: created.role, via: 'cli' },
+            },
             Date.now(),
           );
           process.stdout.write(
@@ -86,7 +87,9 @@ export function registerStaffCommands(program: Command): void {
         } catch (e) {
           if (!(e instanceof StaffRefusal)) throw e;
           const policy = describePolicy(config.passwordPolicy);
-          const rules = e.failedRules.map((id) => `  - ${describeRule(passwordTexts, id, policy)}\n`).join('');
+          const rules = e.failedRules
+            .map((id) => `  - ${describeRule(passwordTexts, id, policy)}\n`)
+            .join('');
           process.stderr.write(`${texts.team.refusals[e.reason]}\n${rules}`);
           process.exitCode = 1;
         }
@@ -100,7 +103,9 @@ export function registerStaffCommands(program: Command): void {
       await withStore(async (store) => {
         for (const m of await listStaff(store.db)) {
           const totp = m.totpEnrolled ? texts.team.totpOn : texts.team.totpPending;
-          process.stdout.write(`${m.username}\t${m.displayName}\t${texts.roles[m.role]}\t${texts.team.statuses[m.status]}\t${totp}\n`);
+          process.stdout.write(
+            `${m.username}\t${m.displayName}\t${texts.roles[m.role]}\t${texts.team.statuses[m.status]}\t${totp}\n`,
+          );
         }
       });
     });
@@ -121,7 +126,13 @@ export function registerStaffCommands(program: Command): void {
         await endOtherSessions(store.db, 'staff', row.id);
         await recordAudit(
           store.db,
-          { event: 'staff-totp-reset', outcome: 'success', actor: 'system', staffId: row.id, details: { username: row.username, via: 'cli' } },
+          {
+            event: 'staff-totp-reset',
+            outcome: 'success',
+            actor: 'system',
+            staffId: row.id,
+            details: { username: row.username, via: 'cli' },
+          },
           Date.now(),
         );
         process.stdout.write(`${texts.team.totpReset({ username: row.username })}\n`);

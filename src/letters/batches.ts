@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit.js';
 import { type HashParams, hashPassword } from '../passwords/hashing.js';
-import { DAY, type Clock } from '../platform/clock.js';
+import { type Clock, DAY } from '../platform/clock.js';
 import type { Random } from '../platform/random.js';
 import type { Store } from '../store/db.js';
 import { formatPostalAddress } from './address.js';
@@ -31,6 +31,11 @@ export interface PrintResult {
   readonly printed: number;
   /** Letters set aside for staff because their address cannot be printed, with the reason. */
   readonly flagged: readonly { letterId: number; memberNumber: string; reason: string }[];
+  /**
+   * Letters cancelled while the file was being written (the member finished another way): their page is
+   * in the file but its password never works; staff take the page out before posting.
+   */
+  readonly withdrawn: readonly { letterId: number; memberNumber: string; page: number }[];
 }
 
 interface Pending {
@@ -68,14 +73,22 @@ async function collectPending(store: Store, now: number, onlyIds?: readonly numb
   for (const r of rows) {
     const address = formatPostalAddress(r);
     const unprintable = unprintableCharacters(address.lines.join(''));
-    const problems = [...address.problems, ...(unprintable.length ? [`caractères non imprimables : ${unprintable.join(' ')}`] : [])];
-    if (problems.length > 0) flagged.push({ letterId: Number(r.id), memberNumber: r.member_number, reason: problems.join(' ; ') });
+    const problems = [
+      ...address.problems,
+      ...(unprintable.length ? [`caractères non imprimables : ${unprintable.join(' ')}`] : []),
+    ];
+    if (problems.length > 0)
+      flagged.push({ letterId: Number(r.id), memberNumber: r.member_number, reason: problems.join(' ; ') });
     else pending.push({ id: Number(r.id), memberNumber: r.member_number, lines: address.lines });
   }
   if (flagged.length) {
     await store.db.transaction().execute(async (trx) => {
       for (const f of flagged) {
-        await trx.updateTable('letters').set({ status: 'flagged', flag_reason: f.reason.slice(0, 500) }).where('id', '=', f.letterId).execute();
+        await trx
+          .updateTable('letters')
+          .set({ status: 'flagged', flag_reason: f.reason.slice(0, 500) })
+          .where('id', '=', f.letterId)
+          .execute();
       }
     });
   }
@@ -85,7 +98,8 @@ async function collectPending(store: Store, now: number, onlyIds?: readonly numb
 /**
  * Prints every pending letter into `output` and records the batch. The PDF is written first and the batch
  * committed after, in one transaction: a crash in between leaves the letters pending (the passwords in
- * the lost file never worked), so the next run prints them again.
+ * the lost file never worked), so the next run prints them again. If another print recorded some of these
+ * letters meanwhile, this run records nothing and throws LetterBatchError: its file is void.
  */
 export async function printPendingLetters(
   deps: BatchDeps,
@@ -97,7 +111,7 @@ export async function printPendingLetters(
   const { pending, flagged } = await collectPending(deps.store, now, onlyIds);
   if (pending.length === 0) {
     output.end?.();
-    return { batchId: null, printed: 0, flagged };
+    return { batchId: null, printed: 0, flagged, withdrawn: [] };
   }
   const hashes = new Map<number, string>();
   const expiresAt = now + PROVISIONAL_TTL;
@@ -109,7 +123,13 @@ export async function printPendingLetters(
         slice.map(async (p) => {
           const password = generateProvisionalPassword(deps.random);
           hashes.set(p.id, await hashPassword(password, deps.hashParams));
-          return { memberNumber: p.memberNumber, addressLines: p.lines, provisionalPassword: password, expiresAt, date: now };
+          return {
+            memberNumber: p.memberNumber,
+            addressLines: p.lines,
+            provisionalPassword: password,
+            expiresAt,
+            date: now,
+          };
         }),
       );
       yield* made;
@@ -118,43 +138,107 @@ export async function printPendingLetters(
   const { pages } = await writeLettersPdf(contents(), output, deps.settings);
   let batchId = 0;
   let printed = 0;
+  const withdrawn: { letterId: number; memberNumber: string; page: number }[] = [];
   await deps.store.db.transaction().execute(async (trx) => {
     const batch = await trx
       .insertInto('letter_batches')
-      .values({ created_at: now, created_by: createdBy, letter_count: pages, status: 'printed', posted_at: null })
+      .values({
+        created_at: now,
+        created_by: createdBy,
+        letter_count: pages,
+        status: 'printed',
+        posted_at: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     batchId = Number(batch.id);
-    for (const [id, hash] of hashes) {
+    const missed: { letterId: number; memberNumber: string; page: number }[] = [];
+    for (const [index, p] of pending.entries()) {
       const res = await trx
         .updateTable('letters')
-        .set({ status: 'printed', batch_id: batchId, printed_at: now, provisional_hash: hash, provisional_expires_at: expiresAt })
-        .where('id', '=', id)
+        .set({
+          status: 'printed',
+          batch_id: batchId,
+          printed_at: now,
+          provisional_hash: hashes.get(p.id) ?? null,
+          provisional_expires_at: expiresAt,
+        })
+        .where('id', '=', p.id)
         .where('status', '=', 'requested')
         .executeTakeFirst();
-      printed += Number(res.numUpdatedRows);
+      if (Number(res.numUpdatedRows) === 1) printed++;
+      else missed.push({ letterId: p.id, memberNumber: p.memberNumber, page: index + 1 });
     }
-    await trx.updateTable('letter_batches').set({ letter_count: printed }).where('id', '=', batchId).execute();
-    await recordAudit(trx, { event: 'letter-printed', outcome: 'success', actor: createdBy, details: { batch: batchId, letters: printed } }, now);
+    if (missed.length > 0) {
+      const ids = missed.map((m) => m.letterId);
+      const states = await trx
+        .selectFrom('letters')
+        .select(['id', 'status'])
+        .where('id', 'in', ids)
+        .execute();
+      const taken = states.filter((l) => l.status !== 'cancelled').length;
+      // Another print took these letters while this file was written (two staff printing at once): recording
+      // this batch too would send members two letters, one with a dead password. Nothing is kept of this run.
+      if (taken > 0)
+        throw new LetterBatchError(
+          `${taken} courrier(s) de ce fichier ont été imprimés en même temps par une autre impression : ce fichier n’est pas valable, détruisez-le`,
+        );
+      withdrawn.push(...missed);
+    }
+    await trx
+      .updateTable('letter_batches')
+      .set({ letter_count: printed })
+      .where('id', '=', batchId)
+      .execute();
+    await recordAudit(
+      trx,
+      {
+        event: 'letter-printed',
+        outcome: 'success',
+        actor: createdBy,
+        details: { batch: batchId, letters: printed, withdrawn: withdrawn.length },
+      },
+      now,
+    );
   });
-  return { batchId, printed, flagged };
+  return { batchId, printed, flagged, withdrawn };
 }
 
 /** « Marquer comme posté »: every printed letter of the batch is now in the post. */
-export async function markBatchPosted(store: Store, batchId: number, now: number, by: string): Promise<number> {
+export async function markBatchPosted(
+  store: Store,
+  batchId: number,
+  now: number,
+  by: string,
+): Promise<number> {
   return store.db.transaction().execute(async (trx) => {
-    const batch = await trx.selectFrom('letter_batches').select(['id', 'status']).where('id', '=', batchId).executeTakeFirst();
+    const batch = await trx
+      .selectFrom('letter_batches')
+      .select(['id', 'status'])
+      .where('id', '=', batchId)
+      .executeTakeFirst();
     if (!batch) throw new LetterBatchError(`lot ${batchId} introuvable`);
-    if (batch.status !== 'printed') throw new LetterBatchError(`le lot ${batchId} est déjà ${batch.status === 'posted' ? 'posté' : 'réimprimé'}`);
+    if (batch.status !== 'printed')
+      throw new LetterBatchError(
+        `le lot ${batchId} est déjà ${batch.status === 'posted' ? 'posté' : 'réimprimé'}`,
+      );
     const res = await trx
       .updateTable('letters')
       .set({ status: 'posted', posted_at: now })
       .where('batch_id', '=', batchId)
       .where('status', '=', 'printed')
       .executeTakeFirst();
-    await trx.updateTable('letter_batches').set({ status: 'posted', posted_at: now }).where('id', '=', batchId).execute();
+    await trx
+      .updateTable('letter_batches')
+      .set({ status: 'posted', posted_at: now })
+      .where('id', '=', batchId)
+      .execute();
     const n = Number(res.numUpdatedRows);
-    await recordAudit(trx, { event: 'letter-posted', outcome: 'success', actor: by, details: { batch: batchId, letters: n } }, now);
+    await recordAudit(
+      trx,
+      { event: 'letter-posted', outcome: 'success', actor: by, details: { batch: batchId, letters: n } },
+      now,
+    );
     return n;
   });
 }
@@ -163,12 +247,22 @@ export async function markBatchPosted(store: Store, batchId: number, now: number
  * Re-prints a batch (jammed printer, lost file): its letters are cancelled — their passwords stop working at
  * once, since none is kept in clear to print again — and new letters are issued and printed.
  */
-export async function reprintBatch(deps: BatchDeps, batchId: number, output: NodeJS.WritableStream, by: string): Promise<PrintResult> {
+export async function reprintBatch(
+  deps: BatchDeps,
+  batchId: number,
+  output: NodeJS.WritableStream,
+  by: string,
+): Promise<PrintResult> {
   const now = deps.clock.now();
   const newIds = await deps.store.db.transaction().execute(async (trx) => {
-    const batch = await trx.selectFrom('letter_batches').select(['status']).where('id', '=', batchId).executeTakeFirst();
+    const batch = await trx
+      .selectFrom('letter_batches')
+      .select(['status'])
+      .where('id', '=', batchId)
+      .executeTakeFirst();
     if (!batch) throw new LetterBatchError(`lot ${batchId} introuvable`);
-    if (batch.status !== 'printed') throw new LetterBatchError(`seul un lot imprimé et non posté peut être réimprimé`);
+    if (batch.status !== 'printed')
+      throw new LetterBatchError(`seul un lot imprimé et non posté peut être réimprimé`);
     const letters = await trx
       .selectFrom('letters')
       .select(['id', 'member_id', 'requested_at', 'requested_by'])
@@ -206,7 +300,16 @@ export async function reprintBatch(deps: BatchDeps, batchId: number, output: Nod
         .executeTakeFirstOrThrow();
       ids.push(Number(row.id));
     }
-    await recordAudit(trx, { event: 'letter-cancelled', outcome: 'info', actor: by, details: { batch: batchId, reason: 'reprint', letters: ids.length } }, now);
+    await recordAudit(
+      trx,
+      {
+        event: 'letter-cancelled',
+        outcome: 'info',
+        actor: by,
+        details: { batch: batchId, reason: 'reprint', letters: ids.length },
+      },
+      now,
+    );
     return ids;
   });
   return printPendingLetters(deps, output, by, newIds);
@@ -231,7 +334,14 @@ export async function pendingLetters(store: Store, now: number): Promise<LetterS
   const rows = await store.db
     .selectFrom('letters')
     .innerJoin('members', 'members.id', 'letters.member_id')
-    .select(['letters.id', 'members.member_number', 'letters.status', 'letters.requested_at', 'letters.batch_id', 'letters.flag_reason'])
+    .select([
+      'letters.id',
+      'members.member_number',
+      'letters.status',
+      'letters.requested_at',
+      'letters.batch_id',
+      'letters.flag_reason',
+    ])
     .where('letters.status', 'in', ['requested', 'flagged', 'printed'])
     .orderBy('letters.requested_at')
     .execute();
@@ -247,10 +357,20 @@ export async function pendingLetters(store: Store, now: number): Promise<LetterS
 }
 
 /** Cancels a letter not yet posted (staff action, or the member finished another way). */
-export async function cancelLetter(store: Store, letterId: number, reason: string, now: number): Promise<boolean> {
+export async function cancelLetter(
+  store: Store,
+  letterId: number,
+  reason: string,
+  now: number,
+): Promise<boolean> {
   const res = await store.db
     .updateTable('letters')
-    .set({ status: 'cancelled', cancelled_at: now, cancel_reason: reason.slice(0, 200), provisional_hash: null })
+    .set({
+      status: 'cancelled',
+      cancelled_at: now,
+      cancel_reason: reason.slice(0, 200),
+      provisional_hash: null,
+    })
     .where('id', '=', letterId)
     .where('status', 'in', ['requested', 'flagged', 'printed'])
     .executeTakeFirst();

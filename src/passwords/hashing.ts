@@ -75,13 +75,23 @@ export async function hashPassword(password: string, params: HashParams): Promis
 }
 
 /** True when the password matches the hash. Never throws: a malformed hash or an over-long input is false. */
+let verifyObserver: ((seconds: number) => void) | undefined;
+
+/** Metrics hook: told how long each Argon2id verification took. Set once by the web layer. */
+export function onArgon2Verify(observer: (seconds: number) => void): void {
+  verifyObserver = observer;
+}
+
 export async function verifyPassword(hashed: string, password: string): Promise<boolean> {
   const bytes = passwordBytes(password);
   if (!bytes || hashed.length > MAX_HASH_CHARS) return false;
+  const started = performance.now();
   try {
     return await verify(hashed, bytes);
   } catch {
     return false;
+  } finally {
+    verifyObserver?.((performance.now() - started) / 1000);
   }
 }
 

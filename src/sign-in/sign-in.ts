@@ -18,7 +18,7 @@ import {
 } from '../passwords/hashing.js';
 import type { Clock } from '../platform/clock.js';
 import type { Random } from '../platform/random.js';
-import { createSession } from '../sessions/sessions.js';
+import { createSession, endOtherSessions } from '../sessions/sessions.js';
 import type { Store } from '../store/db.js';
 import { readLockState, recordSignInFailure, recordSignInSuccess } from './lockout.js';
 
@@ -100,6 +100,8 @@ export async function signInWithPassword(deps: SignInDeps, input: SignInInput): 
     // Single use: spent atomically; a concurrent second use of the same letter loses here.
     if (!(await spendProvisionalPassword(store, provisional, now)))
       throw new SesameError('INVALID_CREDENTIALS', 'provisional raced');
+    // Issue 5: using the letter's password ends the member's other sessions (whoever held the old one).
+    await endOtherSessions(store.db, 'member', memberId);
     await audit({
       event: 'provisional-password-used',
       outcome: 'success',

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { outboxStats } from '../delivery/outbox.js';
 import { letterCounts } from '../letters/batches.js';
+import { onArgon2Verify } from '../passwords/hashing.js';
 import type { Clock } from '../platform/clock.js';
 import type { Store } from '../store/db.js';
 import type { AppDeps } from './app.js';
@@ -182,6 +183,8 @@ function refuse(reply: FastifyReply, status: 401 | 403): FastifyReply {
 export function metricsRoutes(app: FastifyInstance, deps: AppDeps): void {
   const metrics = createMetrics(deps);
   liveArgon2.add(metrics.argon2Verify);
+  // Every verification (members, staff, provisional, dummy) is timed where it happens, in hashing.ts.
+  onArgon2Verify(observeArgon2Verify);
   app.addHook('onClose', async () => {
     liveArgon2.delete(metrics.argon2Verify);
   });
