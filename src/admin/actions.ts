@@ -1,8 +1,8 @@
 // What staff may do to a member's account (issue 6), each recorded in the audit trail with the staff
 // member's name (DESIGN.md §4 last row). None of them reads or shows a secret.
 import { recordAudit } from '../audit/audit.js';
-import { cancelLetter } from '../letters/batches.js';
 import { type LetterRequestAnswer, requestLetter } from '../letters/requests.js';
+import { cancelLetter } from '../letters/status.js';
 import type { Clock } from '../platform/clock.js';
 import { endOtherSessions } from '../sessions/sessions.js';
 import { clearLock } from '../sign-in/lockout.js';

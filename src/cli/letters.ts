@@ -5,11 +5,11 @@ import {
   LetterBatchError,
   markBatchPosted,
   type PrintResult,
-  pendingLetters,
   printPendingLetters,
   reprintBatch,
 } from '../letters/batches.js';
 import { letterSettingsFromConfig } from '../letters/pdf.js';
+import { pendingLetters } from '../letters/status.js';
 import { hashParamsFromConfig } from '../passwords/hashing.js';
 import { DAY, systemClock } from '../platform/clock.js';
 import { cryptoRandom } from '../platform/random.js';
@@ -76,8 +76,9 @@ export function registerLetterCommands(program: Command): void {
           out,
           'cli',
         );
-        for (const f of result.flagged)
-          process.stdout.write(`À traiter : courrier ${f.letterId} (N° ${f.memberNumber}) — ${f.reason}\n`);
+        // Nothing printed: no empty file left behind to be mistaken for a batch.
+        if (result.batchId === null) rmSync(path, { force: true });
+        reportSetAside(result);
         process.stdout.write(
           result.batchId === null
             ? 'Aucun courrier en attente.\n'
@@ -120,6 +121,7 @@ export function registerLetterCommands(program: Command): void {
           out,
           'cli',
         );
+        reportSetAside(result);
         process.stdout.write(
           `Lot ${raw} annulé ; nouveau lot ${result.batchId} : ${result.printed} courrier(s) dans ${path}.\n`,
         );

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { outboxStats } from '../delivery/outbox.js';
-import { letterCounts } from '../letters/batches.js';
+import { letterCounts } from '../letters/status.js';
 import { onArgon2Verify } from '../passwords/hashing.js';
 import type { Clock } from '../platform/clock.js';
 import type { Store } from '../store/db.js';

@@ -90,11 +90,14 @@ describe('the member journeys in Chromium', () => {
     const context = await browser.newContext({ locale: 'fr-FR' });
     const page = await context.newPage();
     await recover(page, live, demo('both'), 'e-mail', 'Tournesol-Jaune-2026!');
-    assert.match(await page.locator('main').textContent(), /Votre espace adhérent est maintenant ouvert/);
+    assert.match(
+      (await page.locator('main').textContent()) ?? '',
+      /Votre espace adhérent est maintenant ouvert/,
+    );
     await page.getByRole('link', { name: 'Me connecter' }).click();
     await signIn(page, live, demo('both'), 'Tournesol-Jaune-2026!');
     await page.getByRole('heading', { name: /^Bonjour / }).waitFor();
-    const main = await page.locator('main').textContent();
+    const main = (await page.locator('main').textContent()) ?? '';
     assert.match(main, /Mes sessions actives/);
     assert.match(main, /Historique de connexion/);
     assert.match(main, /\*/, 'contact details are masked');
@@ -162,7 +165,7 @@ describe('the member journeys in Chromium', () => {
     const other = await browser.newContext({ locale: 'fr-FR' });
     const thief = await other.newPage();
     await thief.goto(flowUrl);
-    assert.match(await thief.locator('main').textContent(), /même page internet/);
+    assert.match((await thief.locator('main').textContent()) ?? '', /même page internet/);
     assert.equal(await thief.getByLabel('Code d’activation').count(), 0);
     // The code still works where it was asked for.
     await page.getByLabel('Code d’activation').fill(code);

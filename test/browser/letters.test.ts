@@ -47,7 +47,7 @@ describe('the postal-letter journey in Chromium', () => {
     assert.equal(await page.getByRole('button', { name: /Recevoir mon code/ }).count(), 0);
     await page.getByRole('button', { name: 'Recevoir un nouveau mot de passe par courrier' }).click();
     await page.getByRole('heading', { name: 'Votre courrier est demandé' }).waitFor();
-    assert.match(await page.locator('main').textContent(), /sous huit jours/);
+    assert.match((await page.locator('main').textContent()) ?? '', /sous huit jours/);
 
     // Staff print the day's batch (as `sesame letters print` does).
     const { services } = live.server;

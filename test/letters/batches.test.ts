@@ -5,13 +5,8 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import {
-  LetterBatchError,
-  letterCounts,
-  markBatchPosted,
-  pendingLetters,
-  reprintBatch,
-} from '../../src/letters/batches.js';
+import { LetterBatchError, markBatchPosted, reprintBatch } from '../../src/letters/batches.js';
+import { letterCounts, pendingLetters } from '../../src/letters/status.js';
 import { DAY, ManualClock } from '../../src/platform/clock.js';
 import { DIALECTS } from '../helpers/stores.js';
 import {
