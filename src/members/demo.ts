@@ -1,32 +1,22 @@
-// Demo members for the embedded default (issue 2): the four contact cases of the guide. None has a
-// password: each starts with « Mot de passe oublié, ou première connexion », as a new member does.
+// Demo members for the embedded default (DESIGN.md §6: loaded on an empty data directory outside
+// production): the four contact cases of the guide. None has a password: each starts with « Mot de passe
+// oublié, ou première connexion », as a new member does.
+// Contacts cannot reach anyone even if a real SMTP or SMS provider is configured: e-mails are at
+// example.com (reserved, RFC 2606) and mobiles in 06 39 98 xx xx, the range ARCEP keeps for fiction.
+import { join } from 'node:path';
 import type { Store } from '../store/db.js';
-import { toSearchName } from './search-name.js';
+import { en, fr } from './texts.js';
+import { withMemberWriter } from './upsert.js';
+import type { MemberInput } from './validate.js';
 
-export interface DemoMember {
-  readonly member_number: string;
-  readonly civility: string;
-  readonly first_name: string;
-  readonly last_name: string;
-  readonly email: string | null;
-  readonly mobile: string | null;
-  readonly address_line2: string | null;
-  readonly address_line3: string | null;
-  readonly address_line4: string | null;
-  readonly address_line5: string | null;
-  readonly postal_code: string;
-  readonly city: string;
-  readonly country: string | null;
-}
-
-export const DEMO_MEMBERS: readonly DemoMember[] = [
+export const DEMO_MEMBERS: readonly MemberInput[] = [
   {
     member_number: '100001',
     civility: 'Mme',
     first_name: 'Hélène',
     last_name: 'Lefèvre',
-    email: 'helene.lefevre@example.fr',
-    mobile: '+33612345678',
+    email: 'helene.lefevre@example.com',
+    mobile: '+33639980001',
     address_line2: 'Appartement 12',
     address_line3: null,
     address_line4: '8 rue des Tanneurs',
@@ -40,7 +30,7 @@ export const DEMO_MEMBERS: readonly DemoMember[] = [
     civility: 'M.',
     first_name: 'François',
     last_name: 'Nguyễn',
-    email: 'francois.nguyen@example.fr',
+    email: 'francois.nguyen@example.com',
     mobile: null,
     address_line2: null,
     address_line3: 'Résidence Les Érables',
@@ -56,7 +46,7 @@ export const DEMO_MEMBERS: readonly DemoMember[] = [
     first_name: 'Aïcha',
     last_name: 'Benali',
     email: null,
-    mobile: '+33798765432',
+    mobile: '+33639980003',
     address_line2: null,
     address_line3: null,
     address_line4: '3 place du Capitole',
@@ -82,28 +72,20 @@ export const DEMO_MEMBERS: readonly DemoMember[] = [
   },
 ];
 
+/** Upserts the demo members (their fields back to the demo values; passwords are left alone). */
 export async function loadDemoMembers(store: Store, now: number): Promise<void> {
-  for (const m of DEMO_MEMBERS) {
-    await store.db
-      .insertInto('members')
-      .values({ ...m, search_name: toSearchName(m.last_name, m.first_name), status: 'active', created_at: now, updated_at: now })
-      .onConflict((oc) => oc.column('member_number').doNothing())
-      .execute();
-  }
+  await withMemberWriter(store, now, (writer) => writer.write(DEMO_MEMBERS));
 }
 
-/** What the console prints on a fresh data directory: how to try each case (French, then English). */
+/** What the console prints on a fresh data directory: how to try each case, in French then English. */
 export function demoMembersHelp(dataDir = './data'): string {
-  const outbox = `${dataDir.replace(/\/$/, '')}/outbox/`;
-  return [
-    'Adhérents de démonstration (aucun n’a encore de mot de passe : commencez par « Mot de passe oublié, ou première connexion ») :',
-    '  100001  e-mail et mobile   → code par e-mail ou par SMS',
-    '  100002  e-mail seulement   → code par e-mail',
-    '  100003  mobile seulement   → code par SMS',
-    '  100004  ni l’un ni l’autre → courrier : puis `npx sesame letters print` et lisez le PDF',
-    `Les codes d’activation arrivent dans ${outbox} (.eml pour l’e-mail, .json pour le SMS).`,
-    '',
-    'Demo members (none has a password yet: start with “Mot de passe oublié, ou première connexion”):',
-    `  100001 e-mail and mobile · 100002 e-mail only · 100003 mobile only · 100004 neither (letter). Codes land in ${outbox}.`,
-  ].join('\n');
+  const outbox = `${join(dataDir, 'outbox')}/`;
+  const block = (t: typeof fr.demo | typeof en.demo): string[] => {
+    const kinds = DEMO_MEMBERS.map((m) => {
+      const kind = m.email && m.mobile ? t.both : m.email ? t.emailOnly : m.mobile ? t.mobileOnly : t.neither;
+      return `  ${m.member_number}  ${m.first_name} ${m.last_name} — ${kind}`;
+    });
+    return [t.title, ...kinds, t.outbox({ dir: outbox })];
+  };
+  return [...block(fr.demo), '', ...block(en.demo)].join('\n');
 }
