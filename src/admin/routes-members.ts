@@ -76,7 +76,7 @@ export function memberRoutes(scope: FastifyInstance, deps: AdminDeps): void {
       courrier: t.letterOrdered,
       annule: t.letterCancelled,
     };
-    const text = typeof q.fait === 'string' ? notices[q.fait] : undefined;
+    const text = typeof q.fait === 'string' && Object.hasOwn(notices, q.fait) ? notices[q.fait] : undefined;
     return renderMember(req, reply, text ? { text, kind: 'success' } : undefined);
   });
 

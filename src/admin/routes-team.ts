@@ -68,7 +68,7 @@ export function teamRoutes(scope: FastifyInstance, deps: AdminDeps): void {
       reactive: t.enabled,
       '2fa': t.totpReset,
     };
-    const make = typeof q.fait === 'string' ? notices[q.fait] : undefined;
+    const make = typeof q.fait === 'string' && Object.hasOwn(notices, q.fait) ? notices[q.fait] : undefined;
     return renderTeam(req, reply, { notice: make && who ? make({ username: who }) : undefined });
   });
 

@@ -6,6 +6,7 @@ import {
   type Migration as KyselyMigration,
   Migrator,
   PostgresDialect,
+  type SqliteDatabase,
   SqliteDialect,
   sql,
 } from 'kysely';
@@ -42,6 +43,9 @@ export function openStore(options: StoreOptions): Store {
     });
     // An idle client losing its connection must not crash the process; the next query reports it.
     pool.on('error', () => {});
+    // A connection dying under a checked-out client emits 'error' on that client: without a listener it
+    // would crash the process. The failing query still rejects, so the request gets its 503 page.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
@@ -52,8 +56,31 @@ export function openStore(options: StoreOptions): Store {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * better-sqlite3 with each prepared statement kept for its SQL text. Kysely prepares every query anew, and
+ * SQLite's compile step was the largest cost of a sign-in after Argon2id in the profile (issue 7). A
+ * statement still iterating (a streamed query) is never handed out twice.
+ */
+function reusingStatements(sqlite: SQLite.Database, max = 500): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text) {
+      const kept = statements.get(text);
+      if (kept && !kept.busy) return kept;
+      const fresh = sqlite.prepare(text);
+      if (!kept) {
+        // Oldest first out: queries with IN lists of many lengths must not grow the map without end.
+        if (statements.size >= max) statements.delete(statements.keys().next().value as string);
+        statements.set(text, fresh);
+      }
+      return fresh;
+    },
+  };
 }
 
 export async function migrate(store: Store): Promise<string[]> {

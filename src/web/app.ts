@@ -36,6 +36,28 @@ export type RoutePlugin<D extends AppDeps = AppDeps> = (
 
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 
+/** The one content security policy: our own origin only, no inline script or style (DESIGN.md §4). */
+const CSP_DIRECTIVES: Readonly<Record<string, string[]>> = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  workerSrc: ["'self'", 'blob:'],
+  fontSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  objectSrc: ["'none'"],
+};
+
+/** The same policy as a header value, for the answers sent before helmet's hook runs. */
+function cspHeader(): string {
+  return Object.entries(CSP_DIRECTIVES)
+    .map(([k, v]) => `${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${v.join(' ')}`)
+    .join('; ');
+}
+
 /** Cookies are Secure always: browsers accept Secure cookies on http://localhost, which the embedded default uses. */
 export const COOKIE_DEFAULTS = { path: '/', httpOnly: true, secure: true, sameSite: 'lax' } as const;
 
@@ -55,6 +77,19 @@ export async function buildApp<D extends AppDeps>(
     bodyLimit: 64 * 1024,
     requestIdHeader: false,
     genReqId: () => deps.random.bytes(8).toString('hex'),
+    // A URL the router cannot read (bad percent-encoding, an over-long parameter) is refused before any hook
+    // runs; without this Fastify answers with JSON naming its internal error code (issue 8: French page).
+    frameworkErrors: (error, req, reply) => {
+      req.locale = 'fr';
+      req.log.info({ code: error.code }, 'malformed url refused');
+      reply.header('content-security-policy', cspHeader());
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('cache-control', 'no-store');
+      const ctx = pageContext(req, config.insurerName);
+      const message = errorMessage('fr', 'BAD_REQUEST');
+      const link = { href: '/', label: ctx.t.web.backToSignIn };
+      return sendHtml(reply, MessagePage({ ctx, title: ctx.t.web.errorTitle, message, link }), 400);
+    },
   });
 
   await app.register(fastifyCookie);
@@ -70,20 +105,7 @@ export async function buildApp<D extends AppDeps>(
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        workerSrc: ["'self'", 'blob:'],
-        fontSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-        ...(https ? { upgradeInsecureRequests: [] } : {}),
-      },
+      directives: { ...CSP_DIRECTIVES, ...(https ? { upgradeInsecureRequests: [] } : {}) },
     },
     // HSTS only means something over HTTPS; on the embedded http://localhost it would be ignored anyway.
     hsts: https ? { maxAge: 31536000, includeSubDomains: true } : false,
@@ -109,6 +131,13 @@ export async function buildApp<D extends AppDeps>(
       if (origin === 'null' || req.headers['sec-fetch-site'] === 'cross-site') {
         throw new SesameError('ORIGIN_REFUSED', 'cross-site request');
       }
+    }
+  });
+  // PostgreSQL refuses a NUL character in any text it is given (a 500 on the query); no field ever needs
+  // one, so a request carrying one is refused up front as malformed (issue 8, hostile input).
+  app.addHook('preValidation', async (req) => {
+    if (carriesNul(req.query) || carriesNul(req.params) || carriesNul(req.body)) {
+      throw new SesameError('BAD_REQUEST', 'NUL character in the request');
     }
   });
   app.addHook('preHandler', (req, reply, done) => {
@@ -163,6 +192,12 @@ export async function buildApp<D extends AppDeps>(
   return app;
 }
 
+function carriesNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (!value || typeof value !== 'object' || depth > 3) return false;
+  return Object.values(value).some((v) => carriesNul(v, depth + 1));
+}
+
 /** Maps any thrown error to a registry code; technical causes never reach the page. */
 export function errorCodeOf(error: unknown): ErrorCode {
   if (error instanceof SesameError) return error.code;
@@ -178,7 +213,8 @@ export function errorCodeOf(error: unknown): ErrorCode {
   ) {
     return 'UNAVAILABLE';
   }
-  if (/Connection terminated|connection timeout|database is locked/i.test(String(e.message)))
+  // « not queryable »: pg's answer to the ROLLBACK after the connection died inside a transaction.
+  if (/Connection terminated|connection timeout|database is locked|not queryable/i.test(String(e.message)))
     return 'UNAVAILABLE';
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     if (e.statusCode === 413) return 'PAYLOAD_TOO_LARGE';

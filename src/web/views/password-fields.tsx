@@ -26,6 +26,16 @@ export function PasswordFields(p: PasswordFieldsProps): JSX.Element {
   const policy = describePolicy(p.preset, p.t.passwords);
   const failed = new Set<string>(p.failed ?? []);
   const state = (id: string) => (failed.has(id) ? 'ko' : undefined);
+  // A failed rule is said in words, not only by its colour and ✗ (RGAA 3.1, 11.10): the same hidden status
+  // the live checklist writes, so a screen reader hears it even without JavaScript.
+  const failedMark = (ko: boolean): JSX.Element =>
+    ko ? (
+      <span class="visually-hidden" data-rule-status="">
+        {escapeHtml(` (${p.t.passwords.ruleStatus.fail})`)}
+      </span>
+    ) : (
+      <></>
+    );
   return (
     <>
       <div class="field">
@@ -48,12 +58,14 @@ export function PasswordFields(p: PasswordFieldsProps): JSX.Element {
         </p>
         <ul id="password-rules" class="checklist" {...policy.dataAttributes}>
           {policy.rules.map((r) => (
-            <li data-rule={r.id} class={state(r.id)} safe>
-              {describeRule(p.t.passwords, r.id, policy)}
+            <li data-rule={r.id} class={state(r.id)}>
+              {escapeHtml(describeRule(p.t.passwords, r.id, policy))}
+              {failedMark(failed.has(r.id)) as 'safe'}
             </li>
           ))}
-          <li data-rule={CONFIRM_RULE_ID} class={p.mismatch ? 'ko' : undefined} safe>
-            {describeRule(p.t.passwords, CONFIRM_RULE_ID, policy)}
+          <li data-rule={CONFIRM_RULE_ID} class={p.mismatch ? 'ko' : undefined}>
+            {escapeHtml(describeRule(p.t.passwords, CONFIRM_RULE_ID, policy))}
+            {failedMark(p.mismatch === true) as 'safe'}
           </li>
         </ul>
       </div>
