@@ -12,6 +12,7 @@ export const ERRORS = {
   UNAVAILABLE: { status: 503, shown: true },
   INVALID_CREDENTIALS: { status: 401, shown: true },
   SIGN_IN_BLOCKED: { status: 429, shown: true },
+  STAFF_SIGN_IN_BLOCKED: { status: 429, shown: true },
   MEMBER_NUMBER_INVALID: { status: 400, shown: true },
   FIELD_REQUIRED: { status: 400, shown: true },
   ANTI_ROBOT_FAILED: { status: 400, shown: true },

@@ -22,7 +22,7 @@ export function staffSignInRoutes(scope: FastifyInstance, deps: AdminDeps): void
   const refusal = (req: FastifyRequest, e: SesameError): string => {
     if (e.code !== 'SIGN_IN_BLOCKED') return errorMessage(req.locale, e.code);
     const ctx = pageContext(req, deps.config.insurerName);
-    return errorMessage(req.locale, 'SIGN_IN_BLOCKED', {
+    return errorMessage(req.locale, 'STAFF_SIGN_IN_BLOCKED', {
       wait: formatWait(ctx.t, Number(e.params.until), deps.clock.now()),
     });
   };

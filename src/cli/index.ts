@@ -18,7 +18,7 @@ export function buildProgram(): Command {
     .name('sesame')
     .description('Sésame — connexion et récupération de compte de l’Espace Adhérent')
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .configureOutput({ outputError: (str, write) => write(frenchUsageError(str)) });
 
   program
     .command('serve')
@@ -64,6 +64,24 @@ export function buildProgram(): Command {
   registerAuditCommands(program);
   registerLetterCommands(program);
   return program;
+}
+
+// commander's own usage errors are English; operators read French everywhere else.
+const USAGE_ERRORS: readonly [RegExp, (m: RegExpMatchArray) => string][] = [
+  [/missing required argument '([^']+)'/, (m) => `argument obligatoire manquant : ${m[1]}`],
+  [/unknown command '([^']+)'/, (m) => `commande inconnue : ${m[1]} (voir sesame --help)`],
+  [/unknown option '([^']+)'/, (m) => `option inconnue : ${m[1]}`],
+  [/required option '([^']+)' not specified/, (m) => `option obligatoire manquante : ${m[1]}`],
+  [/option '([^']+)' argument missing/, (m) => `valeur manquante pour l’option ${m[1]}`],
+  [/too many arguments/, () => 'trop d’arguments (voir sesame --help)'],
+];
+
+export function frenchUsageError(text: string): string {
+  for (const [re, say] of USAGE_ERRORS) {
+    const m = text.match(re);
+    if (m) return `Erreur : ${say(m)}\n`;
+  }
+  return text;
 }
 
 /** A one-line, operator-readable explanation of a failure (no stack trace). */

@@ -17,6 +17,8 @@ const fr: Messages = {
   INVALID_CREDENTIALS: 'Identifiant ou mot de passe incorrect.',
   SIGN_IN_BLOCKED:
     'Trop de tentatives de connexion. Merci de patienter {wait} ou de réinitialiser votre mot de passe avec « Mot de passe oublié ».',
+  STAFF_SIGN_IN_BLOCKED:
+    'Trop de tentatives de connexion à l’espace de gestion. Merci de patienter {wait} ou de demander à un administrateur de débloquer votre compte.',
   MEMBER_NUMBER_INVALID: 'Le N° adhérent doit contenir uniquement des chiffres (6 à 10 chiffres).',
   FIELD_REQUIRED: 'Merci de renseigner le champ « {field} ».',
   ANTI_ROBOT_FAILED: 'La vérification anti-robot n’a pas réussi. Merci de réessayer avec la nouvelle image.',
@@ -57,6 +59,8 @@ const en: Messages = {
   INVALID_CREDENTIALS: 'Incorrect member number or password.',
   SIGN_IN_BLOCKED:
     'Too many sign-in attempts. Please wait {wait} or reset your password with “Forgot password”.',
+  STAFF_SIGN_IN_BLOCKED:
+    'Too many sign-in attempts to the back office. Please wait {wait} or ask an administrator to unlock your account.',
   MEMBER_NUMBER_INVALID: 'The member number must contain digits only (6 to 10 digits).',
   FIELD_REQUIRED: 'Please fill in “{field}”.',
   ANTI_ROBOT_FAILED: 'The anti-robot check did not succeed. Please try again with the new picture.',

@@ -54,4 +54,10 @@ describe('sesame serve with a bad configuration', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('explains usage errors in French', () => {
+    const r = sesame(['members', 'show'], {});
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /Erreur : argument obligatoire manquant : number/);
+  });
 });
