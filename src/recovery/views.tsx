@@ -1,6 +1,6 @@
 import { escapeHtml } from '@kitajs/html';
 import type { PolicyPreset, RuleId } from '../passwords/policy.js';
-import { CsrfField, ErrorSummary, Layout, type PageContext } from '../web/views/layout.js';
+import { CsrfField, ErrorSummary, Layout, MemberNumberField, type PageContext } from '../web/views/layout.js';
 import { PasswordFields } from '../web/views/password-fields.js';
 import type { FlowView } from './flow.js';
 
@@ -45,24 +45,12 @@ export function NumberPage(p: NumberPageProps): JSX.Element {
       <ErrorSummary messages={errors} title={p.ctx.t.web.errorSummary} />
       <form method="post" action={`${base}/numero`} class="card form" novalidate>
         <CsrfField token={p.csrf} />
-        <div class="field">
-          <label for="member_number">{escapeHtml(r.numberLabel)}</label>
-          <p class="hint" id="member_number-hint">
-            {escapeHtml(r.numberHint)}
-          </p>
-          <input
-            id="member_number"
-            name="member_number"
-            type="text"
-            inputmode="numeric"
-            autocomplete="username"
-            required
-            maxlength="20"
-            aria-describedby="member_number-hint"
-            aria-invalid={errors.length > 0 ? 'true' : undefined}
-            value={p.memberNumber ?? ''}
-          />
-        </div>
+        <MemberNumberField
+          label={r.numberLabel}
+          hint={r.numberHint}
+          value={p.memberNumber}
+          invalid={errors.length > 0}
+        />
         {p.antiRobot as 'safe'}
         <div class="actions">
           <button type="submit" class="button">
@@ -102,6 +90,32 @@ function Alerts({ p }: { p: FlowPageProps }): JSX.Element {
   );
 }
 
+/** One contact on file, masked, with its « Recevoir mon code par … » button. */
+function ChannelForm(p: {
+  action: string;
+  csrf: string;
+  channel: 'email' | 'sms';
+  onFile: string;
+  masked: string;
+  button: string;
+}): JSX.Element {
+  return (
+    <form method="post" action={p.action} class="card">
+      <CsrfField token={p.csrf} />
+      <input type="hidden" name="channel" value={p.channel} />
+      <p>
+        {escapeHtml(p.onFile)}{' '}
+        <span class="masked" safe>
+          {p.masked}
+        </span>
+      </p>
+      <button type="submit" class="button" safe>
+        {p.button}
+      </button>
+    </form>
+  );
+}
+
 function ChannelStep({ p }: { p: FlowPageProps }): JSX.Element {
   const r = p.ctx.t.recovery;
   const f = p.flow;
@@ -114,36 +128,26 @@ function ChannelStep({ p }: { p: FlowPageProps }): JSX.Element {
       <p>{escapeHtml(r.channelIntro)}</p>
       <div class="channel-choice">
         {f.email ? (
-          <form method="post" action={action} class="card">
-            <CsrfField token={p.csrf} />
-            <input type="hidden" name="channel" value="email" />
-            <p>
-              {escapeHtml(r.emailOnFile)}{' '}
-              <span class="masked" safe>
-                {f.email}
-              </span>
-            </p>
-            <button type="submit" class="button">
-              {escapeHtml(r.byEmail)}
-            </button>
-          </form>
+          <ChannelForm
+            action={action}
+            csrf={p.csrf}
+            channel="email"
+            onFile={r.emailOnFile}
+            masked={f.email}
+            button={r.byEmail}
+          />
         ) : (
           ''
         )}
         {f.mobile ? (
-          <form method="post" action={action} class="card">
-            <CsrfField token={p.csrf} />
-            <input type="hidden" name="channel" value="sms" />
-            <p>
-              {escapeHtml(r.mobileOnFile)}{' '}
-              <span class="masked" safe>
-                {f.mobile}
-              </span>
-            </p>
-            <button type="submit" class="button">
-              {escapeHtml(r.bySms)}
-            </button>
-          </form>
+          <ChannelForm
+            action={action}
+            csrf={p.csrf}
+            channel="sms"
+            onFile={r.mobileOnFile}
+            masked={f.mobile}
+            button={r.bySms}
+          />
         ) : (
           ''
         )}

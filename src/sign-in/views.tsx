@@ -1,5 +1,5 @@
 import { escapeHtml } from '@kitajs/html';
-import { CsrfField, ErrorSummary, Layout, type PageContext } from '../web/views/layout.js';
+import { CsrfField, ErrorSummary, Layout, MemberNumberField, type PageContext } from '../web/views/layout.js';
 
 export interface SignInPageProps {
   readonly ctx: PageContext;
@@ -31,24 +31,12 @@ export function SignInPage(p: SignInPageProps): JSX.Element {
       <ErrorSummary messages={errors} title={t.web.errorSummary} />
       <form method="post" action="/connexion" class="card form" novalidate>
         <CsrfField token={p.csrf} />
-        <div class="field">
-          <label for="member_number">{escapeHtml(t.signIn.memberNumber)}</label>
-          <p class="hint" id="member_number-hint">
-            {escapeHtml(t.signIn.memberNumberHint)}
-          </p>
-          <input
-            id="member_number"
-            name="member_number"
-            type="text"
-            inputmode="numeric"
-            autocomplete="username"
-            required
-            maxlength="20"
-            aria-describedby="member_number-hint"
-            aria-invalid={errors.length > 0 ? 'true' : undefined}
-            value={p.memberNumber ?? ''}
-          />
-        </div>
+        <MemberNumberField
+          label={t.signIn.memberNumber}
+          hint={t.signIn.memberNumberHint}
+          value={p.memberNumber}
+          invalid={errors.length > 0}
+        />
         <div class="field">
           <label for="password">{escapeHtml(t.signIn.password)}</label>
           <p class="hint" id="password-hint">

@@ -140,3 +140,34 @@ export function MessagePage({
     </Layout>
   );
 }
+
+/** « N° adhérent » with its hint: the same field on the sign-in page and the recovery number step. */
+export function MemberNumberField(p: {
+  label: string;
+  hint: string;
+  value?: string;
+  invalid: boolean;
+}): JSX.Element {
+  return (
+    <div class="field">
+      <label for="member_number" safe>
+        {p.label}
+      </label>
+      <p class="hint" id="member_number-hint" safe>
+        {p.hint}
+      </p>
+      <input
+        id="member_number"
+        name="member_number"
+        type="text"
+        inputmode="numeric"
+        autocomplete="username"
+        required
+        maxlength="20"
+        aria-describedby="member_number-hint"
+        aria-invalid={p.invalid ? 'true' : undefined}
+        value={p.value ?? ''}
+      />
+    </div>
+  );
+}
