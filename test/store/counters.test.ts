@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { MINUTE } from '../../src/platform/clock.js';
+import { type Counters, sqlCounters } from '../../src/store/counters.js';
+import { redisCounters } from '../../src/store/redis-counters.js';
+import { DIALECTS, type TestStore } from '../helpers/stores.js';
+
+async function behavesAsAFixedWindow(counters: Counters, key: string, now: number): Promise<void> {
+  assert.equal((await counters.peek(key, MINUTE, now)).count, 0);
+  assert.equal((await counters.hit(key, MINUTE, now)).count, 1);
+  assert.equal((await counters.hit(key, MINUTE, now + 1000)).count, 2);
+  assert.equal((await counters.peek(key, MINUTE, now + 2000)).count, 2);
+  // Concurrent hits from several requests are all counted (one atomic statement each).
+  const results = await Promise.all(Array.from({ length: 8 }, () => counters.hit(key, MINUTE, now + 3000)));
+  assert.deepEqual(
+    results.map((r) => r.count).sort((a, b) => a - b),
+    [3, 4, 5, 6, 7, 8, 9, 10],
+  );
+  await counters.clear(key);
+  assert.equal((await counters.peek(key, MINUTE, now)).count, 0);
+}
+
+for (const d of DIALECTS) {
+  describe(`database counters on ${d.name}`, () => {
+    let store: TestStore;
+    let skip: string | undefined;
+    before(async () => {
+      skip = await d.skip();
+      if (!skip) store = await d.open();
+    });
+    after(async () => {
+      if (!skip) await store.dispose();
+    });
+    it('counts hits in a fixed window, atomically, and starts a new window when it ends', async (t) => {
+      if (skip) return t.skip(skip);
+      const counters = sqlCounters(store);
+      const now = 1_000_000_000;
+      await behavesAsAFixedWindow(counters, 'ip:203.0.113.1:sign-in', now);
+      await counters.hit('k', MINUTE, now);
+      assert.equal((await counters.hit('k', MINUTE, now + MINUTE)).count, 1, 'a new window starts');
+    });
+  });
+}
+
+describe('Redis counters', () => {
+  let redis: Redis;
+  let skip: string | undefined;
+  const prefix = `sesame-test:${process.pid}:${Date.now()}:`;
+  before(async () => {
+    redis = new Redis('redis://127.0.0.1:6379', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+    });
+    redis.on('error', () => {});
+    try {
+      await redis.connect();
+    } catch {
+      if (process.env.CI === 'true') throw new Error('Redis is required under CI at 127.0.0.1:6379');
+      skip = 'Redis not reachable at 127.0.0.1:6379: Redis counter tests skipped';
+      console.warn(`NOTICE: ${skip}`);
+    }
+  });
+  after(async () => {
+    if (!skip) {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+    }
+    redis.disconnect();
+  });
+  it('counts hits in a fixed window shared by every process, and expires the window', async (t) => {
+    if (skip) return t.skip(skip);
+    const counters = redisCounters(redis, prefix);
+    await behavesAsAFixedWindow(counters, 'ip:203.0.113.1:sign-in', Date.now());
+    await counters.hit('short', 50, Date.now());
+    assert.ok((await redis.pttl(`${prefix}short`)) <= 50);
+    // A second connection (another process) sees the same count.
+    const otherConnection = new Redis('redis://127.0.0.1:6379');
+    try {
+      const other = redisCounters(otherConnection, prefix);
+      await counters.hit('shared', MINUTE, Date.now());
+      assert.equal((await other.hit('shared', MINUTE, Date.now())).count, 2);
+    } finally {
+      otherConnection.disconnect();
+    }
+  });
+});
