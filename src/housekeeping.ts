@@ -14,6 +14,8 @@ export async function runHousekeeping(services: Services): Promise<void> {
     .deleteFrom('recovery_flows')
     .where('expires_at', '<', now - DAY)
     .execute();
+  // Audit retention (SESAME_AUDIT_RETENTION_DAYS): an indexed DELETE, cheap enough to run with the rest.
+  await purgeOldAudit(services.store, now, services.config.auditRetentionDays);
 }
 
 /** Runs housekeeping every `everyMs` (unref'd: it never keeps the process alive). */

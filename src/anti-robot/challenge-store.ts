@@ -24,6 +24,16 @@ export function createChallengeStore(store: Store): ChallengeStore {
   const { db } = store;
   return {
     async insertChallenge(challenge, pictures) {
+      if (store.dialect === 'postgres') {
+        // One statement (one round trip, one commit) on every page view: the challenge is written in the
+        // WITH part, and the foreign keys of its pictures are checked at the end of the statement.
+        await db
+          .with('challenge', (qc) => qc.insertInto('challenges').values({ ...challenge, used_at: null }))
+          .insertInto('challenge_pictures')
+          .values(pictures.map((p) => ({ ...p, served_at: null })))
+          .execute();
+        return;
+      }
       await db.transaction().execute(async (trx) => {
         await trx
           .insertInto('challenges')

@@ -55,13 +55,12 @@ function toSession(row: SessionTable): Session {
   };
 }
 
-/** Creates a session and returns the cookie token (the only place it exists in clear). */
-export async function createSession(
-  db: Store['db'],
+/** A new session's row and its cookie token, not yet written (createSession writes it). */
+export function newSessionRow(
   input: NewSession,
   now: number,
   random: Random,
-): Promise<{ token: string; session: Session }> {
+): { token: string; row: SessionTable } {
   const token = randomToken(random, 32);
   const row: SessionTable = {
     id: sha256(token),
@@ -75,6 +74,17 @@ export async function createSession(
     must_change_password: input.mustChangePassword ? 1 : 0,
     second_factor: input.secondFactor ? 1 : 0,
   };
+  return { token, row };
+}
+
+/** Creates a session and returns the cookie token (the only place it exists in clear). */
+export async function createSession(
+  db: Store['db'],
+  input: NewSession,
+  now: number,
+  random: Random,
+): Promise<{ token: string; session: Session }> {
+  const { token, row } = newSessionRow(input, now, random);
   await db.insertInto('sessions').values(row).execute();
   return { token, session: toSession(row) };
 }

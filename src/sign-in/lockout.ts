@@ -34,7 +34,8 @@ export function lockStateOf(
   return { consecutive: row.consecutive, dayCount, blockedUntil: until > now ? until : 0 };
 }
 
-const accountKey = (memberNumber: string): string => `account:${memberNumber}`;
+/** The throttles row of an account (keyed by the number as typed: unknown numbers are throttled alike). */
+export const accountKey = (memberNumber: string): string => `account:${memberNumber}`;
 
 export async function readLockState(store: Store, memberNumber: string, now: number): Promise<LockState> {
   const row = await store.db

@@ -12,6 +12,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { MIGRATIONS } from './migrations/index.js';
+import { prepareStatements } from './pg-prepared.js';
 import type { Database } from './tables.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -46,6 +47,7 @@ export function openStore(options: StoreOptions): Store {
     // A connection dying under a checked-out client emits 'error' on that client: without a listener it
     // would crash the process. The failing query still rejects, so the request gets its 503 page.
     pool.on('connect', (client) => client.on('error', () => {}));
+    prepareStatements(pool);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }

@@ -109,7 +109,7 @@ describe('password-checklist.js in a browser', () => {
 
   async function itemState(rule: string): Promise<{ className: string; text: string }> {
     const item = page.locator(`li[data-rule="${rule}"]`);
-    return { className: (await item.getAttribute('class')) ?? '', text: await item.innerText() };
+    return { className: (await item.getAttribute('class')) ?? '', text: (await item.textContent()) ?? '' };
   }
 
   it('ticks the rules a browser can check as the member types, under a strict CSP', async (t) => {

@@ -34,7 +34,7 @@ export function PasswordFields(p: PasswordFieldsProps): JSX.Element {
         {escapeHtml(` (${p.t.passwords.ruleStatus.fail})`)}
       </span>
     ) : (
-      <></>
+      ''
     );
   return (
     <>

@@ -1,0 +1,64 @@
+// Shared counters in Redis fail closed (issue 7): when Redis cannot be reached, sign-in and recovery answer
+// the French 503 page instead of letting requests through uncounted. The two-process version of this check,
+// behind nginx, is in nginx.test.ts; this one needs no nginx nor Redis.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { antiRobotAnswer, Browser, buildTestApp, type TestApp, textOf } from '../helpers/app.js';
+import { GOOD_PASSWORD, seedMember } from '../helpers/members.js';
+import { sqliteStore, type TestStore } from '../helpers/stores.js';
+
+/** A port on which nothing listens (taken, then released). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('Redis unreachable', () => {
+  let store: TestStore;
+  let t: TestApp;
+  before(async () => {
+    store = await sqliteStore();
+    await seedMember(store, { number: '7300001', password: GOOD_PASSWORD });
+    t = await buildTestApp(store, { SESAME_REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+  });
+  after(async () => {
+    await t.close();
+    await store.dispose();
+  });
+
+  it('refuses a sign-in with the French 503 page, without creating a session', async () => {
+    const b = new Browser(t.app);
+    const page = await b.get('/connexion');
+    assert.equal(page.status, 200, 'the page itself needs no Redis');
+    const res = await b.post('/connexion', {
+      member_number: '7300001',
+      password: GOOD_PASSWORD,
+      ...antiRobotAnswer(page.body, t.answerIndex),
+    });
+    assert.equal(res.status, 503);
+    assert.match(res.body, /<html lang="fr"/);
+    assert.match(textOf(res.body), /Le service est momentanément indisponible/);
+    assert.equal(b.cookies.has('__Host-sesame'), false);
+    const sessions = await store.db.selectFrom('sessions').select('id').execute();
+    assert.equal(sessions.length, 0);
+  });
+
+  it('refuses a recovery start the same way, starting no flow', async () => {
+    const b = new Browser(t.app);
+    const page = await b.get('/mot-de-passe-oublie/numero');
+    const start = await b.post('/mot-de-passe-oublie/numero', {
+      member_number: '7300001',
+      ...antiRobotAnswer(page.body, t.answerIndex),
+    });
+    assert.equal(start.status, 503);
+    assert.match(textOf(start.body), /Le service est momentanément indisponible/);
+    const flows = await store.db.selectFrom('recovery_flows').select('id').execute();
+    assert.equal(flows.length, 0, 'nothing started uncounted');
+  });
+});
