@@ -78,7 +78,7 @@ export async function measureStoreShares(options: {
         rowWrites: (after.rowWrites - pg0.rowWrites) / n,
         pgCpuMs: (backendCpuBetween(pg0, cpuAfter) * 1000) / n,
         // Two INFO calls of ours are in the count.
-        redisCommands: redis ? (commandsAfter - commands0 - 2) / n : undefined,
+        redisCommands: redis ? Math.max(0, commandsAfter - commands0 - 2) / n : undefined,
       });
     }
     return shares;

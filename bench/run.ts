@@ -210,7 +210,7 @@ async function main(): Promise<void> {
         : [];
     for (const s of shares) {
       process.stdout.write(
-        `  per ${s.operation}: ${s.commits.toFixed(2)} commits, ${s.rowWrites.toFixed(2)} rows written, ${s.pgCpuMs.toFixed(2)} ms PostgreSQL CPU${s.redisCommands === undefined ? '' : `, ${s.redisCommands.toFixed(1)} Redis commands`}\n`,
+        `  per ${s.operation}: ${s.rowWrites.toFixed(2)} rows written (≈ ${s.commits.toFixed(1)} commits), ${s.pgCpuMs.toFixed(2)} ms PostgreSQL CPU${s.redisCommands === undefined ? '' : `, ${s.redisCommands.toFixed(1)} Redis commands`}\n`,
       );
     }
 
