@@ -6,6 +6,8 @@ import type { Machine } from './setup.js';
 
 export interface Figures {
   readonly machine: Machine;
+  /** Load average when the run ended (other tenants of a shared machine show here). */
+  readonly loadAtEnd: string;
   readonly database: string;
   readonly members: number;
   readonly rounds: number;
@@ -150,7 +152,7 @@ function section(f: Figures): string {
   return [
     `### ${f.database} — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
-    `Machine: ${m.cores} cores, ${m.cpu}, ${m.memoryGib} GiB, Linux ${m.kernel}, Node ${m.node}; load average at start ${m.loadAverage}.`,
+    `Machine: ${m.cores} cores, ${m.cpu}, ${m.memoryGib} GiB, Linux ${m.kernel}, Node ${m.node}; load average ${m.loadAverage} at start, ${f.loadAtEnd} at the end.`,
     `Run: ${f.members} members, ${f.rounds} rounds of about ${f.seconds} s, ${f.connections} connections, UV_THREADPOOL_SIZE=${f.threads}.`,
     '',
     '| figure | value (median of rounds) | target | |',

@@ -295,6 +295,7 @@ async function main(): Promise<void> {
 
     const figures: Figures = {
       machine,
+      loadAtEnd: describeMachine().loadAverage,
       database: database.label,
       members: MEMBERS,
       rounds: ROUNDS,
