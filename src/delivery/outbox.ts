@@ -5,7 +5,7 @@
 //   pending ──claim──▶ sending ──success──▶ sent (secrets cleared)
 //      ▲                  │ failure, attempts < MAX_ATTEMPTS
 //      └──── backoff ◀────┘ failure at MAX_ATTEMPTS, or too old ──▶ failed (flagged for staff, kept)
-import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Insertable, Kysely, Selectable } from 'kysely';
 import type { Locale } from '../i18n/types.js';
 import { HOUR, SECOND } from '../platform/clock.js';
 import type { Random } from '../platform/random.js';
@@ -62,25 +62,30 @@ export interface OutboxStats {
   readonly oldestPendingAgeMs: number;
 }
 
+/** The row enqueueMessage() writes; also for a caller that writes it within a larger statement. */
+export function outboxRow(msg: NewMessage, now: number): Insertable<OutboxTable> {
+  return {
+    channel: msg.channel,
+    recipient: msg.recipient,
+    template: msg.template,
+    locale: msg.locale,
+    payload: JSON.stringify(msg.payload),
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: now,
+    locked_until: 0,
+    last_error: null,
+    member_id: msg.memberId ?? null,
+    created_at: now,
+    sent_at: null,
+  };
+}
+
 /** Adds a message to the outbox. Pass the caller's transaction so the message commits with its code. */
 export async function enqueueMessage(trx: Kysely<Database>, msg: NewMessage, now: number): Promise<number> {
   const row = await trx
     .insertInto('outbox')
-    .values({
-      channel: msg.channel,
-      recipient: msg.recipient,
-      template: msg.template,
-      locale: msg.locale,
-      payload: JSON.stringify(msg.payload),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      locked_until: 0,
-      last_error: null,
-      member_id: msg.memberId ?? null,
-      created_at: now,
-      sent_at: null,
-    })
+    .values(outboxRow(msg, now))
     .returning('id')
     .executeTakeFirstOrThrow();
   return Number(row.id);
@@ -132,30 +137,25 @@ export async function claimDueMessages(
   const lockedUntil = now + leaseMs;
   if (store.dialect === 'postgres') {
     // SKIP LOCKED: concurrent workers take disjoint rows instead of queueing behind each other's locks;
-    // a row committed as 'sending' meanwhile fails the re-checked WHERE and is skipped too.
-    return store.db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('outbox')
-        .selectAll()
-        .where(isDue(now))
-        .orderBy('next_attempt_at')
-        .orderBy('id')
-        .limit(limit)
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      if (rows.length === 0) return [];
-      await trx
-        .updateTable('outbox')
-        .set({ status: 'sending', locked_until: lockedUntil })
-        .where(
-          'id',
-          'in',
-          rows.map((r) => r.id),
-        )
-        .execute();
-      return rows.map((r) => toClaimed(r, lockedUntil));
-    });
+    // a row committed as 'sending' meanwhile fails the re-checked WHERE and is skipped too. One statement
+    // (one round trip, one commit per claim: issue 7) rather than select-then-update in a transaction.
+    const rows = await store.db
+      .updateTable('outbox')
+      .set({ status: 'sending', locked_until: lockedUntil })
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('outbox')
+          .select('id')
+          .where(isDue(now))
+          .orderBy('next_attempt_at')
+          .orderBy('id')
+          .limit(limit)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .returningAll()
+      .execute();
+    return rows.map((r) => toClaimed(r, lockedUntil)).sort((a, b) => a.id - b.id);
   }
   // SQLite has one writer at a time: a single UPDATE … RETURNING is its own transaction, taking the write
   // lock before it reads, so two processes on the same file cannot claim the same row.
@@ -197,18 +197,24 @@ function cleanError(message: ClaimedMessage, error: string): string {
 
 /** Marks a claimed message delivered and clears its secrets: codes are not kept after delivery. */
 export async function recordSuccess(store: Store, message: ClaimedMessage, now: number): Promise<void> {
-  await store.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('outbox')
-      .set({
-        status: 'sent',
-        sent_at: now,
-        locked_until: 0,
-        last_error: null,
-        payload: JSON.stringify(redactPayload(message.template, message.payload)),
-      })
-      .where('id', '=', message.id)
+  const sent = {
+    status: 'sent' as const,
+    sent_at: now,
+    locked_until: 0,
+    last_error: null,
+    payload: JSON.stringify(redactPayload(message.template, message.payload)),
+  };
+  if (store.dialect === 'postgres') {
+    // One statement on PostgreSQL: the WITH part and the main insert commit together (issue 7).
+    await store.db
+      .with('sent', (db) => db.updateTable('outbox').set(sent).where('id', '=', message.id))
+      .insertInto('outbox_attempts')
+      .values({ outbox_id: message.id, at: now, ok: 1, error: null })
       .execute();
+    return;
+  }
+  await store.db.transaction().execute(async (trx) => {
+    await trx.updateTable('outbox').set(sent).where('id', '=', message.id).execute();
     await trx
       .insertInto('outbox_attempts')
       .values({ outbox_id: message.id, at: now, ok: 1, error: null })

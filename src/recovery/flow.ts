@@ -1,9 +1,9 @@
 // « Mot de passe oublié, ou première connexion » (DESIGN.md §2, the guide's six steps) as plain domain
 // functions over the stored flow. Routes call exactly one of these per request.
 import { sql } from 'kysely';
-import { type AuditEntry, recordAudit } from '../audit/audit.js';
+import { type AuditEntry, auditRow } from '../audit/audit.js';
 import type { Config } from '../config/index.js';
-import { enqueueMessage } from '../delivery/outbox.js';
+import { outboxRow } from '../delivery/outbox.js';
 import { SesameError } from '../errors.js';
 import type { Locale } from '../i18n/types.js';
 import { type LetterRequestAnswer, requestLetter } from '../letters/requests.js';
@@ -15,6 +15,7 @@ import { type Random, token } from '../platform/random.js';
 import { setNewPassword } from '../sign-in/password-change.js';
 import type { Counters } from '../store/counters.js';
 import type { Store } from '../store/db.js';
+import { insertSelecting } from '../store/statements.js';
 import type { RecoveryFlowTable } from '../store/tables.js';
 import { canTransition, type FlowState, TERMINAL_STATES, type Transition } from './states.js';
 
@@ -81,14 +82,14 @@ function newCode(random: Random): string {
   return String(random.int(0, 10 ** CODE_DIGITS)).padStart(CODE_DIGITS, '0');
 }
 
-function audit(
+/** The audit row of a recovery step; written within the step's own statement or transaction. */
+function auditOf(
   deps: RecoveryDeps,
   flow: Pick<RecoveryFlowTable, 'member_id' | 'member_number'>,
   client: Client,
   e: Pick<AuditEntry, 'event' | 'outcome' | 'details'>,
 ) {
-  return recordAudit(
-    deps.store.db,
+  return auditRow(
     {
       ...e,
       actor: `member:${flow.member_number ?? '?'}`,
@@ -133,13 +134,34 @@ export async function startRecovery(
     updated_at: now,
     expires_at: now + FLOW_TTL,
   };
-  await deps.store.db.insertInto('recovery_flows').values(row).execute();
-  await audit(deps, row, input, {
+  const logged = auditOf(deps, row, input, {
     event: 'recovery-start',
     outcome: 'info',
     details: { known: memberId !== null },
   });
+  const { db } = deps.store;
+  if (deps.store.dialect === 'postgres') {
+    // One round trip and one commit (issue 7): the flow is written in the WITH part.
+    await db
+      .with('flow', (q) => q.insertInto('recovery_flows').values(row))
+      .insertInto('audit_events')
+      .values(logged)
+      .execute();
+  } else {
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('recovery_flows').values(row).execute();
+      await trx.insertInto('audit_events').values(logged).execute();
+    });
+  }
   return id;
+}
+
+/** A flow with what its pages show of the member: one query for both (issue 7). */
+interface LoadedFlow extends RecoveryFlowTable {
+  readonly contact_email: string | null;
+  readonly contact_mobile: string | null;
+  /** Not null when the member already has a password. */
+  readonly has_password: number | null;
 }
 
 /** The flow, checked against the browser and the clock; the errors say what to do next. */
@@ -147,12 +169,19 @@ async function loadFlow(
   deps: RecoveryDeps,
   flowId: string,
   binding: string | undefined,
-): Promise<RecoveryFlowTable> {
+): Promise<LoadedFlow> {
   if (!/^[A-Za-z0-9_-]{10,40}$/.test(flowId)) throw new SesameError('FLOW_NOT_FOUND', 'malformed id');
   const flow = await deps.store.db
     .selectFrom('recovery_flows')
-    .selectAll()
-    .where('id', '=', flowId)
+    .leftJoin('members', 'members.id', 'recovery_flows.member_id')
+    .leftJoin('credentials', 'credentials.member_id', 'recovery_flows.member_id')
+    .selectAll('recovery_flows')
+    .select([
+      'members.email as contact_email',
+      'members.mobile as contact_mobile',
+      'credentials.member_id as has_password',
+    ])
+    .where('recovery_flows.id', '=', flowId)
     .executeTakeFirst();
   if (!flow) throw new SesameError('FLOW_NOT_FOUND');
   // « sur la même page internet où vous avez soumis votre demande »: a code is only good in the browser
@@ -171,7 +200,7 @@ function requireState(flow: RecoveryFlowTable, transition: Transition): void {
     throw new SesameError('FLOW_WRONG_STATE', `${flow.state} -/-> ${transition}`);
 }
 
-async function contactsOf(deps: RecoveryDeps, flow: RecoveryFlowTable) {
+function contactsOf(deps: RecoveryDeps, flow: LoadedFlow) {
   if (flow.member_id === null) {
     const p = pretendContact(deps.hasher, flow.member_number ?? '');
     return {
@@ -183,29 +212,18 @@ async function contactsOf(deps: RecoveryDeps, flow: RecoveryFlowTable) {
       known: false,
     };
   }
-  const m = await deps.store.db
-    .selectFrom('members')
-    .leftJoin('credentials', 'credentials.member_id', 'members.id')
-    .select(['members.email', 'members.mobile', 'credentials.member_id as has_password'])
-    .where('members.id', '=', flow.member_id)
-    .executeTakeFirst();
   return {
-    email: m?.email ? maskEmail(m.email) : null,
-    mobile: m?.mobile ? maskMobile(m.mobile) : null,
-    realEmail: m?.email ?? null,
-    realMobile: m?.mobile ?? null,
-    firstConnection: !m?.has_password,
+    email: flow.contact_email ? maskEmail(flow.contact_email) : null,
+    mobile: flow.contact_mobile ? maskMobile(flow.contact_mobile) : null,
+    realEmail: flow.contact_email,
+    realMobile: flow.contact_mobile,
+    firstConnection: flow.has_password === null,
     known: true,
   };
 }
 
-export async function viewFlow(
-  deps: RecoveryDeps,
-  flowId: string,
-  binding: string | undefined,
-): Promise<FlowView> {
-  const flow = await loadFlow(deps, flowId, binding);
-  const c = await contactsOf(deps, flow);
+function toView(deps: RecoveryDeps, flow: LoadedFlow): FlowView {
+  const c = contactsOf(deps, flow);
   return {
     id: flow.id,
     state: flow.state as FlowState,
@@ -218,6 +236,14 @@ export async function viewFlow(
     firstConnection: c.firstConnection,
     locale: flow.locale as Locale,
   };
+}
+
+export async function viewFlow(
+  deps: RecoveryDeps,
+  flowId: string,
+  binding: string | undefined,
+): Promise<FlowView> {
+  return toView(deps, await loadFlow(deps, flowId, binding));
 }
 
 /** SMS pumping and mail bombing brakes (DESIGN.md §4): per number, per IP, and in total per day. */
@@ -237,55 +263,66 @@ async function enforceSendLimits(deps: RecoveryDeps, flow: RecoveryFlowTable, cl
 
 async function issueCode(
   deps: RecoveryDeps,
-  flow: RecoveryFlowTable,
+  flow: LoadedFlow,
   channel: Channel,
   client: Client,
   transition: 'send_code' | 'resend_code',
 ): Promise<void> {
   const now = deps.clock.now();
-  const c = await contactsOf(deps, flow);
+  const c = contactsOf(deps, flow);
   const offered = channel === 'email' ? c.email : c.mobile;
   if (!offered) throw new SesameError('FLOW_WRONG_STATE', `channel ${channel} not offered`);
   await enforceSendLimits(deps, flow, client);
   const code = newCode(deps.random);
   const recipient = channel === 'email' ? c.realEmail : c.realMobile;
-  await deps.store.db.transaction().execute(async (trx) => {
-    const moved = await trx
-      .updateTable('recovery_flows')
-      .set({
-        state: 'awaiting_code',
-        channel,
-        code_hash: codeHash(deps.hasher, flow.id, code),
-        code_sent_at: now,
-        code_expires_at: now + CODE_TTL,
-        sends: sql`sends + 1`,
-        updated_at: now,
-      })
-      .where('id', '=', flow.id)
-      .where('state', '=', flow.state)
-      .where('updated_at', '=', flow.updated_at)
-      .executeTakeFirst();
-    if (Number(moved.numUpdatedRows) !== 1) throw new SesameError('FLOW_WRONG_STATE', `${transition} raced`);
-    // The message commits with its code or not at all (outbox pattern). An unknown number sends nothing.
-    if (recipient && flow.member_id !== null) {
-      await enqueueMessage(
-        trx,
-        {
-          channel,
-          recipient,
-          template: 'activation-code',
-          locale: flow.locale as Locale,
-          payload: { code },
-          memberId: flow.member_id,
-        },
-        now,
-      );
-    }
-  });
-  await audit(deps, flow, client, {
+  const { db } = deps.store;
+  const moved = db
+    .updateTable('recovery_flows')
+    .set({
+      state: 'awaiting_code',
+      channel,
+      code_hash: codeHash(deps.hasher, flow.id, code),
+      code_sent_at: now,
+      code_expires_at: now + CODE_TTL,
+      sends: sql`sends + 1`,
+      updated_at: now,
+    })
+    .where('id', '=', flow.id)
+    .where('state', '=', flow.state)
+    .where('updated_at', '=', flow.updated_at);
+  // The message commits with its code or not at all (outbox pattern). An unknown number sends nothing.
+  const message =
+    recipient && flow.member_id !== null
+      ? outboxRow(
+          {
+            channel,
+            recipient,
+            template: 'activation-code',
+            locale: flow.locale as Locale,
+            payload: { code },
+            memberId: flow.member_id,
+          },
+          now,
+        )
+      : undefined;
+  const logged = auditOf(deps, flow, client, {
     event: 'recovery-code-sent',
     outcome: 'info',
     details: { channel, resend: transition === 'resend_code' },
+  });
+  if (deps.store.dialect === 'postgres') {
+    // One statement (issue 7): the message and the audit row are written only when the flow moved.
+    const written = await sql<{ id: number }>`with moved as (${moved.returning('id')})${
+      message ? sql`, message as (${insertSelecting('outbox', message, 'moved')})` : sql``
+    } ${insertSelecting('audit_events', logged, 'moved')} returning id`.execute(db);
+    if (written.rows.length !== 1) throw new SesameError('FLOW_WRONG_STATE', `${transition} raced`);
+    return;
+  }
+  await db.transaction().execute(async (trx) => {
+    const done = await trx.executeQuery(moved.compile());
+    if (Number(done.numAffectedRows) !== 1) throw new SesameError('FLOW_WRONG_STATE', `${transition} raced`);
+    if (message) await trx.insertInto('outbox').values(message).execute();
+    await trx.insertInto('audit_events').values(logged).execute();
   });
 }
 
@@ -331,37 +368,51 @@ export async function checkCode(
   const now = deps.clock.now();
   if (flow.code_expires_at === null || now >= flow.code_expires_at) throw new SesameError('CODE_EXPIRED');
   const hash = codeHash(deps.hasher, flow.id, code);
-  // One UPDATE both checks and spends: of two concurrent right answers exactly one moves the flow.
-  const spent = await deps.store.db
-    .updateTable('recovery_flows')
-    .set({ state: 'code_verified', code_hash: null, updated_at: now, expires_at: now + 15 * MINUTE })
-    .where('id', '=', flow.id)
-    .where('state', '=', 'awaiting_code')
-    .where('member_id', 'is not', null)
-    .where('code_hash', '=', hash)
-    .where('code_expires_at', '>', now)
-    .where('failed_attempts', '<', MAX_CODE_ATTEMPTS)
-    .executeTakeFirst();
-  if (Number(spent.numUpdatedRows) === 1) {
-    await audit(deps, flow, client, { event: 'recovery-code-check', outcome: 'success' });
-    return;
-  }
-  const failed = await deps.store.db
+  const matches = sql<boolean>`member_id is not null and code_hash = ${hash} and code_expires_at > ${now} and failed_attempts < ${MAX_CODE_ATTEMPTS}`;
+  // One UPDATE checks, spends a right code and counts a wrong one: of two concurrent right answers exactly
+  // one moves the flow, and no wrong answer goes uncounted (every CASE reads the row as it was).
+  const check = deps.store.db
     .updateTable('recovery_flows')
     .set({
-      failed_attempts: sql`failed_attempts + 1`,
-      state: sql`case when failed_attempts + 1 >= ${MAX_CODE_ATTEMPTS} then 'failed' else state end`,
+      state: sql`case when ${matches} then 'code_verified' when failed_attempts + 1 >= ${MAX_CODE_ATTEMPTS} then 'failed' else state end`,
+      failed_attempts: sql`case when ${matches} then failed_attempts else failed_attempts + 1 end`,
+      code_hash: sql`case when ${matches} then null else code_hash end`,
+      expires_at: sql`case when ${matches} then ${now + 15 * MINUTE} else expires_at end`,
       updated_at: now,
     })
     .where('id', '=', flow.id)
     .where('state', '=', 'awaiting_code')
-    .returning(['failed_attempts', 'state'])
-    .executeTakeFirst();
-  await audit(deps, flow, client, { event: 'recovery-code-check', outcome: 'failure' });
-  if (!failed) throw new SesameError('FLOW_WRONG_STATE', 'code raced');
-  if (failed.state === 'failed') throw new SesameError('CODE_TOO_MANY_ATTEMPTS');
+    .returning(['state', 'failed_attempts']);
+  const logged = auditOf(deps, flow, client, { event: 'recovery-code-check', outcome: 'failure' });
+  let checked: { state: string; failed_attempts: number } | undefined;
+  if (deps.store.dialect === 'postgres') {
+    // With its audit row in one statement (issue 7); a check that found the flow moved on is audited too.
+    const outcome = sql`case when checked.state = 'code_verified' then 'success' else 'failure' end`;
+    const result = await sql<{
+      state: string;
+      failed_attempts: number;
+    }>`with checked as (${check}), logged as (${insertSelecting(
+      'audit_events',
+      { ...logged, outcome },
+      sql`(select 1) as one left join checked on true`,
+    )}) select state, failed_attempts from checked`.execute(deps.store.db);
+    checked = result.rows[0];
+  } else {
+    checked = await deps.store.db.transaction().execute(async (trx) => {
+      const row = (await trx.executeQuery(check.compile())).rows[0];
+      const outcome = row?.state === 'code_verified' ? 'success' : 'failure';
+      await trx
+        .insertInto('audit_events')
+        .values({ ...logged, outcome })
+        .execute();
+      return row;
+    });
+  }
+  if (!checked) throw new SesameError('FLOW_WRONG_STATE', 'code raced');
+  if (checked.state === 'code_verified') return;
+  if (checked.state === 'failed') throw new SesameError('CODE_TOO_MANY_ATTEMPTS');
   throw new SesameError('CODE_WRONG', undefined, {
-    left: MAX_CODE_ATTEMPTS - Number(failed.failed_attempts),
+    left: MAX_CODE_ATTEMPTS - Number(checked.failed_attempts),
   });
 }
 
@@ -375,7 +426,7 @@ export async function completeWithPassword(
   const flow = await loadFlow(deps, flowId, binding);
   requireState(flow, 'set_password');
   if (flow.member_id === null) throw new SesameError('FLOW_WRONG_STATE', 'pretend flow cannot verify');
-  const c = await contactsOf(deps, flow);
+  const c = contactsOf(deps, flow);
   const now = deps.clock.now();
   await setNewPassword(
     { store: deps.store, hashParams: deps.hashParams, policy: deps.config.passwordPolicy },
@@ -389,13 +440,18 @@ export async function completeWithPassword(
         .where('state', '=', 'code_verified')
         .executeTakeFirst();
       if (Number(closed.numUpdatedRows) !== 1) throw new SesameError('FLOW_WRONG_STATE', 'completed twice');
+      await trx
+        .insertInto('audit_events')
+        .values(
+          auditOf(deps, flow, input, {
+            event: 'recovery-complete',
+            outcome: 'success',
+            details: { first: c.firstConnection },
+          }),
+        )
+        .execute();
     },
   );
-  await audit(deps, flow, input, {
-    event: 'recovery-complete',
-    outcome: 'success',
-    details: { first: c.firstConnection },
-  });
   return { firstConnection: c.firstConnection };
 }
 
@@ -410,7 +466,7 @@ export async function requestLetterByPost(
 ): Promise<LetterAnswer> {
   const flow = await loadFlow(deps, flowId, binding);
   requireState(flow, 'request_letter');
-  const view = await viewFlow(deps, flowId, binding);
+  const view = toView(deps, flow);
   if (!view.letterOffered) throw new SesameError('FLOW_WRONG_STATE', 'letter not offered');
   const now = deps.clock.now();
   let answer: LetterAnswer = { status: 'queued' };
@@ -430,10 +486,15 @@ export async function requestLetterByPost(
         intervalDays: deps.config.letterIntervalDays,
       });
     }
-  });
-  await audit(deps, flow, client, {
-    event: 'letter-requested',
-    outcome: answer.status === 'queued' ? 'success' : 'failure',
+    await trx
+      .insertInto('audit_events')
+      .values(
+        auditOf(deps, flow, client, {
+          event: 'letter-requested',
+          outcome: answer.status === 'queued' ? 'success' : 'failure',
+        }),
+      )
+      .execute();
   });
   return answer;
 }

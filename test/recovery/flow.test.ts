@@ -113,6 +113,74 @@ for (const d of DIALECTS) {
       await expectError(checkCode(deps, id, BINDING, '424242', client), 'FLOW_WRONG_STATE');
     });
 
+    it('audits each step with its outcome, in the step that made it', async (c) => {
+      if (skip) return c.skip(skip);
+      clock.advance(DAY);
+      const since = clock.now();
+      const id = await start('500001');
+      random.nextCode = '313131';
+      await sendCode(deps, id, BINDING, 'email', client);
+      await expectError(checkCode(deps, id, BINDING, '999999', client), 'CODE_WRONG');
+      await checkCode(deps, id, BINDING, '313131', client);
+      await completeWithPassword(deps, id, BINDING, {
+        newPassword: 'Nouvelle-Saison-2028!',
+        confirmation: 'Nouvelle-Saison-2028!',
+        locale: 'fr',
+        ...client,
+      });
+      const events = await store.db
+        .selectFrom('audit_events')
+        .select(['event', 'outcome', 'member_id', 'member_number', 'ip', 'details'])
+        .where('at', '>=', since)
+        .where('member_number', '=', '500001')
+        .where('event', 'like', 'recovery-%')
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        events.map((e) => `${e.event}/${e.outcome}`),
+        [
+          'recovery-start/info',
+          'recovery-code-sent/info',
+          'recovery-code-check/failure',
+          'recovery-code-check/success',
+          'recovery-complete/success',
+        ],
+      );
+      assert.ok(events.every((e) => e.member_id !== null && e.ip === client.ip));
+      assert.deepEqual(JSON.parse(events[1]?.details ?? '{}'), { channel: 'email', resend: false });
+    });
+
+    it('sends one code when the same flow is asked twice at once', async (c) => {
+      if (skip) return c.skip(skip);
+      clock.advance(DAY);
+      const since = clock.now();
+      const id = await start('500001');
+      const before = await store.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      const results = await Promise.allSettled([
+        sendCode(deps, id, BINDING, 'email', client),
+        sendCode(deps, id, BINDING, 'sms', client),
+      ]);
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      const refused = results.find((r) => r.status === 'rejected');
+      assert.ok(refused?.status === 'rejected' && refused.reason instanceof SesameError);
+      assert.equal(refused.reason.code, 'FLOW_WRONG_STATE');
+      const afterCount = await store.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(afterCount.n) - Number(before.n), 1, 'exactly one message queued');
+      const sent = await store.db
+        .selectFrom('audit_events')
+        .select('id')
+        .where('event', '=', 'recovery-code-sent')
+        .where('at', '>=', since)
+        .execute();
+      assert.equal(sent.length, 1, 'only the send that moved the flow is audited');
+    });
+
     it('refuses the code in another browser', async (c) => {
       if (skip) return c.skip(skip);
       const id = await start('500001');
