@@ -248,17 +248,18 @@ export async function viewFlow(
 
 /** SMS pumping and mail bombing brakes (DESIGN.md §4): per number, per IP, and in total per day. */
 async function enforceSendLimits(deps: RecoveryDeps, flow: RecoveryFlowTable, client: Client): Promise<void> {
-  const now = deps.clock.now();
   const { config, counters } = deps;
-  const checks: [string, number][] = [
-    [`codes:member:${flow.member_number}`, config.codesPerMemberPerDay],
-    [`codes:ip:${client.ip}`, config.codesPerIpPerDay],
-    ['codes:all', config.codesPerDay],
-  ];
-  for (const [key, limit] of checks) {
-    const hit = await counters.hit(key, DAY, now);
-    if (hit.count > limit) throw new SesameError('SEND_LIMIT', key.split(':').slice(0, 2).join(':'));
-  }
+  // In this order, and a refused send stops counting: hammering one number cannot use up the IP's or
+  // everybody's daily allowance.
+  const over = await counters.hitUntilOver(
+    [
+      { key: `codes:member:${flow.member_number}`, windowMs: DAY, limit: config.codesPerMemberPerDay },
+      { key: `codes:ip:${client.ip}`, windowMs: DAY, limit: config.codesPerIpPerDay },
+      { key: 'codes:all', windowMs: DAY, limit: config.codesPerDay },
+    ],
+    deps.clock.now(),
+  );
+  if (over) throw new SesameError('SEND_LIMIT', over.split(':').slice(0, 2).join(':'));
 }
 
 async function issueCode(

@@ -21,6 +21,37 @@ async function behavesAsAFixedWindow(counters: Counters, key: string, now: numbe
   assert.equal((await counters.peek(key, MINUTE, now)).count, 0);
 }
 
+/** hitUntilOver() counts limits in order and stops at the first one gone over, all in one call. */
+async function stopsAtTheFirstLimitGoneOver(counters: Counters, tag: string, now: number): Promise<void> {
+  const limits = [
+    { key: `${tag}:member`, windowMs: MINUTE, limit: 2 },
+    { key: `${tag}:ip`, windowMs: MINUTE, limit: 3 },
+    { key: `${tag}:all`, windowMs: MINUTE, limit: 100 },
+  ];
+  assert.equal(await counters.hitUntilOver(limits, now), undefined);
+  assert.equal(await counters.hitUntilOver(limits, now), undefined);
+  assert.equal(await counters.hitUntilOver(limits, now), `${tag}:member`);
+  // The refused hit counted against the member only: the IP and the total stayed at two.
+  assert.equal((await counters.peek(`${tag}:member`, MINUTE, now)).count, 3);
+  assert.equal((await counters.peek(`${tag}:ip`, MINUTE, now)).count, 2);
+  assert.equal((await counters.peek(`${tag}:all`, MINUTE, now)).count, 2);
+  // Another member from the same IP goes over the IP limit on its second hit; the total is not counted then.
+  const other = [{ ...limits[0], key: `${tag}:member2` } as (typeof limits)[0], ...limits.slice(1)];
+  assert.equal(await counters.hitUntilOver(other, now), undefined);
+  assert.equal(await counters.hitUntilOver(other, now), `${tag}:ip`);
+  assert.equal((await counters.peek(`${tag}:all`, MINUTE, now)).count, 3);
+  // Concurrent calls are each counted once.
+  const many = [{ key: `${tag}:busy`, windowMs: MINUTE, limit: 5 }, limits[2] as (typeof limits)[0]];
+  const results = await Promise.all(Array.from({ length: 8 }, () => counters.hitUntilOver(many, now)));
+  assert.equal(results.filter((r) => r === undefined).length, 5);
+  assert.equal(results.filter((r) => r === `${tag}:busy`).length, 3);
+  assert.equal((await counters.peek(`${tag}:busy`, MINUTE, now)).count, 8);
+  assert.equal((await counters.peek(`${tag}:all`, MINUTE, now)).count, 8);
+  // A window that ended starts over.
+  assert.equal(await counters.hitUntilOver(limits, now + MINUTE), undefined);
+  assert.equal((await counters.peek(`${tag}:member`, MINUTE, now + MINUTE)).count, 1);
+}
+
 for (const d of DIALECTS) {
   describe(`database counters on ${d.name}`, () => {
     let store: TestStore;
@@ -39,6 +70,10 @@ for (const d of DIALECTS) {
       await behavesAsAFixedWindow(counters, 'ip:203.0.113.1:sign-in', now);
       await counters.hit('k', MINUTE, now);
       assert.equal((await counters.hit('k', MINUTE, now + MINUTE)).count, 1, 'a new window starts');
+    });
+    it('counts limits in order in one call and stops at the first one gone over', async (t) => {
+      if (skip) return t.skip(skip);
+      await stopsAtTheFirstLimitGoneOver(sqlCounters(store), 'codes', 2_000_000_000);
     });
   });
 }
@@ -69,6 +104,21 @@ describe('Redis counters', () => {
     }
     redis.disconnect();
   });
+  it('counts limits in order in one script and stops at the first one gone over', async (t) => {
+    if (skip) return t.skip(skip);
+    // Redis keeps its own clock for windows: a window "ends" here by its key expiring.
+    const counters = redisCounters(redis, prefix);
+    const tag = 'ordered';
+    const limits = [
+      { key: `${tag}:member`, windowMs: MINUTE, limit: 1 },
+      { key: `${tag}:ip`, windowMs: 80, limit: 5 },
+    ];
+    assert.equal(await counters.hitUntilOver(limits, Date.now()), undefined);
+    assert.equal(await counters.hitUntilOver(limits, Date.now()), `${tag}:member`);
+    assert.equal((await counters.peek(`${tag}:ip`, MINUTE, Date.now())).count, 1);
+    assert.ok((await redis.pttl(`${prefix}${tag}:ip`)) <= 80, 'each key expires with its own window');
+    await stopsAtTheFirstLimitGoneOverInRedis(counters, Date.now());
+  });
   it('counts hits in a fixed window shared by every process, and expires the window', async (t) => {
     if (skip) return t.skip(skip);
     const counters = redisCounters(redis, prefix);
@@ -86,3 +136,19 @@ describe('Redis counters', () => {
     }
   });
 });
+
+/** As stopsAtTheFirstLimitGoneOver, without the window that ends (Redis windows follow Redis' clock). */
+async function stopsAtTheFirstLimitGoneOverInRedis(counters: Counters, now: number): Promise<void> {
+  const limits = [
+    { key: 'r:member', windowMs: MINUTE, limit: 2 },
+    { key: 'r:ip', windowMs: MINUTE, limit: 3 },
+    { key: 'r:all', windowMs: MINUTE, limit: 100 },
+  ];
+  for (let i = 0; i < 2; i++) assert.equal(await counters.hitUntilOver(limits, now), undefined);
+  assert.equal(await counters.hitUntilOver(limits, now), 'r:member');
+  assert.equal((await counters.peek('r:ip', MINUTE, now)).count, 2);
+  assert.equal((await counters.peek('r:all', MINUTE, now)).count, 2);
+  const many = [{ key: 'r:busy', windowMs: MINUTE, limit: 5 }];
+  const results = await Promise.all(Array.from({ length: 8 }, () => counters.hitUntilOver(many, now)));
+  assert.equal(results.filter((r) => r === 'r:busy').length, 3);
+}
