@@ -8,8 +8,7 @@ import type { Clock } from '../platform/clock.js';
 import { MINUTE } from '../platform/clock.js';
 import { type KeyedHasher, sha256 } from '../platform/keyed-hash.js';
 import type { Random } from '../platform/random.js';
-import type { Store } from '../store/db.js';
-import { createChallengeStore } from './challenge-store.js';
+import type { ChallengeStore } from './challenge-store.js';
 
 export const ALTCHA_TTL = 5 * MINUTE;
 export const ALTCHA_ALGORITHM = 'SHA-256';
@@ -17,7 +16,7 @@ export const ALTCHA_ALGORITHM = 'SHA-256';
 const MAX_PAYLOAD_LENGTH = 4096;
 
 export interface AltchaDeps {
-  readonly store: Store;
+  readonly challengeStore: ChallengeStore;
   readonly clock: Clock;
   readonly random: Random;
   readonly hasher: KeyedHasher;
@@ -93,5 +92,5 @@ export async function verifyAltchaPayload(deps: AltchaDeps, raw: unknown): Promi
   }
   if (!verified || typeof payload.challenge.signature !== 'string') return false;
   const id = sha256(`altcha:${payload.challenge.signature}`);
-  return createChallengeStore(deps.store).spendProof(id, expiresAt);
+  return deps.challengeStore.spendProof(id, expiresAt, deps.clock.now());
 }

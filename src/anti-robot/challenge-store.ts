@@ -14,8 +14,8 @@ export interface ChallengeStore {
   spendChallenge(id: string, now: number): Promise<string | undefined>;
   /** Marks a picture of a live, unanswered challenge served; its icon, or undefined the second time. */
   servePicture(token: string, now: number): Promise<string | undefined>;
-  /** Records a proof of work as spent; false when it was already (a replay). */
-  spendProof(id: string, expiresAt: number): Promise<boolean>;
+  /** Records a proof of work as spent until `expiresAt`; false when it was already (a replay). */
+  spendProof(id: string, expiresAt: number, now: number): Promise<boolean>;
   /** Deletes expired challenges (their pictures with them) and spent proofs past their expiry. */
   purgeExpired(now: number): Promise<{ challenges: number; proofs: number }>;
 }

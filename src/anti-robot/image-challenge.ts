@@ -6,9 +6,8 @@ import type { Clock } from '../platform/clock.js';
 import { MINUTE } from '../platform/clock.js';
 import type { KeyedHasher } from '../platform/keyed-hash.js';
 import { type Random, token } from '../platform/random.js';
-import type { Store } from '../store/db.js';
 import { type ChallengeSource, createRandomChallengeSource } from './challenge-source.js';
-import { createChallengeStore } from './challenge-store.js';
+import type { ChallengeStore } from './challenge-store.js';
 import type { PicturePool } from './picture-pool.js';
 import { en, fr } from './texts.js';
 import { labelWord } from './words.js';
@@ -17,7 +16,7 @@ export const CHALLENGE_TTL = 5 * MINUTE;
 export const PICTURE_PATH = '/anti-robot/pictures/';
 
 export interface ImageChallengeDeps {
-  readonly store: Store;
+  readonly challengeStore: ChallengeStore;
   readonly clock: Clock;
   readonly random: Random;
   readonly hasher: KeyedHasher;
@@ -69,7 +68,7 @@ export async function issueChallenge(deps: ImageChallengeDeps, locale: Locale): 
   }));
   const answer = choices.find((c) => c.picture === layout.answer);
   if (!answer) throw new Error('challenge layout without its answer');
-  await createChallengeStore(deps.store).insertChallenge(
+  await deps.challengeStore.insertChallenge(
     {
       id,
       kind: 'image',
@@ -109,7 +108,7 @@ export async function verifyChallenge(
   chosenValue: unknown,
 ): Promise<boolean> {
   if (!isOpaque(id)) return false;
-  const hash = await createChallengeStore(deps.store).spendChallenge(id, deps.clock.now());
+  const hash = await deps.challengeStore.spendChallenge(id, deps.clock.now());
   if (hash === undefined || !isOpaque(chosenValue)) return false;
   return deps.hasher.verify('challenge-answer', `${id}:${chosenValue}`, hash);
 }
@@ -124,12 +123,12 @@ export function parsePictureFileName(fileName: unknown): string | null {
 /** The PNG behind a picture token, once; null when unknown, already served, or its challenge is over. */
 export async function servePicture(deps: ImageChallengeDeps, pictureToken: unknown): Promise<Buffer | null> {
   if (!isOpaque(pictureToken)) return null;
-  const icon = await createChallengeStore(deps.store).servePicture(pictureToken, deps.clock.now());
+  const icon = await deps.challengeStore.servePicture(pictureToken, deps.clock.now());
   return icon === undefined ? null : deps.pool.take(icon);
 }
 
 export async function purgeExpiredChallenges(
-  deps: Pick<ImageChallengeDeps, 'store' | 'clock'>,
+  deps: Pick<ImageChallengeDeps, 'challengeStore' | 'clock'>,
 ): Promise<{ challenges: number; proofs: number }> {
-  return createChallengeStore(deps.store).purgeExpired(deps.clock.now());
+  return deps.challengeStore.purgeExpired(deps.clock.now());
 }

@@ -14,6 +14,7 @@ import {
 } from './altcha.js';
 import { ALTCHA_FIELD, type AltchaWidgetAttributes, altchaWidgetAttributes } from './altcha-widget.js';
 import type { ChallengeSource } from './challenge-source.js';
+import { type ChallengeStore, createChallengeStore } from './challenge-store.js';
 import {
   type ImageChallengeDeps,
   type IssuedChallenge,
@@ -45,6 +46,7 @@ export {
   parsePictureFileName,
 } from './image-challenge.js';
 export { PicturePool } from './picture-pool.js';
+export { redisChallengeStore } from './redis-challenge-store.js';
 
 export type AntiRobotMode = 'image' | 'altcha' | 'off';
 
@@ -55,6 +57,8 @@ export const CHALLENGE_CHOICE_FIELD = 'challenge_choice';
 export interface AntiRobotOptions {
   readonly mode: AntiRobotMode;
   readonly store: Store;
+  /** Where challenges and spent proofs live; defaults to the SQL tables of `store`. */
+  readonly challengeStore?: ChallengeStore;
   readonly clock: Clock;
   readonly random: Random;
   readonly hasher: KeyedHasher;
@@ -107,8 +111,9 @@ export function createAntiRobot(options: AntiRobotOptions): AntiRobot {
       perIcon: options.picturesPerIcon,
       onError: options.onError,
     });
-  const imageDeps: ImageChallengeDeps = { ...options, pool };
-  const altchaDeps: AltchaDeps = { ...options, maxNumber: options.altchaMaxNumber };
+  const challengeStore = options.challengeStore ?? createChallengeStore(options.store);
+  const imageDeps: ImageChallengeDeps = { ...options, pool, challengeStore };
+  const altchaDeps: AltchaDeps = { ...options, challengeStore, maxNumber: options.altchaMaxNumber };
 
   return {
     mode,
@@ -136,7 +141,16 @@ export function createAntiRobot(options: AntiRobotOptions): AntiRobot {
     servePicture: (pictureToken) =>
       mode === 'image' ? servePicture(imageDeps, pictureToken) : Promise.resolve(null),
     createAltchaChallenge: () => createAltchaChallenge(altchaDeps),
-    purgeExpired: () => purgeExpiredChallenges(options),
+    purgeExpired: async () => {
+      const purged = await purgeExpiredChallenges(imageDeps);
+      if (!options.challengeStore) return purged;
+      // Challenges moved to Redis: rows left in the tables from before the move still get cleared.
+      const before = await purgeExpiredChallenges({
+        ...imageDeps,
+        challengeStore: createChallengeStore(options.store),
+      });
+      return { challenges: purged.challenges + before.challenges, proofs: purged.proofs + before.proofs };
+    },
     warmUp: () => pool.fill(),
     close: () => pool.close(),
   };

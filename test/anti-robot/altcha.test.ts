@@ -6,11 +6,12 @@ import {
   createAltchaChallenge,
   verifyAltchaPayload,
 } from '../../src/anti-robot/altcha.js';
+import { createChallengeStore } from '../../src/anti-robot/challenge-store.js';
 import { purgeExpiredChallenges } from '../../src/anti-robot/image-challenge.js';
 import { ManualClock, SECOND } from '../../src/platform/clock.js';
 import { cryptoRandom } from '../../src/platform/random.js';
 import { solveAltcha, testHasher } from '../helpers/anti-robot.js';
-import { DIALECTS } from '../helpers/stores.js';
+import { DIALECTS, type TestStore } from '../helpers/stores.js';
 
 const MAX_NUMBER = 1000;
 
@@ -27,7 +28,9 @@ function decode(payload: string): {
 
 for (const d of DIALECTS) {
   describe(`proof of work on ${d.name}`, () => {
-    async function setUp(t: TestContext): Promise<(AltchaDeps & { clock: ManualClock }) | undefined> {
+    async function setUp(
+      t: TestContext,
+    ): Promise<(AltchaDeps & { store: TestStore; clock: ManualClock }) | undefined> {
       const reason = await d.skip();
       if (reason) {
         t.skip(reason);
@@ -37,7 +40,14 @@ for (const d of DIALECTS) {
       t.after(() => store.dispose());
       // altcha-lib also checks expiry against the real clock, so the manual clock starts at real time.
       const clock = new ManualClock(Date.now());
-      return { store, clock, random: cryptoRandom, hasher: testHasher(), maxNumber: MAX_NUMBER };
+      return {
+        store,
+        challengeStore: createChallengeStore(store),
+        clock,
+        random: cryptoRandom,
+        hasher: testHasher(),
+        maxNumber: MAX_NUMBER,
+      };
     }
 
     it('accepts a solved challenge once and refuses its replay', async (t) => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import sharp from 'sharp';
+import { createChallengeStore } from '../../src/anti-robot/challenge-store.js';
 import {
   CHALLENGE_TTL,
   type ImageChallengeDeps,
@@ -43,7 +44,9 @@ for (const d of DIALECTS) {
     async function setUp(
       t: TestContext,
       options: { answerIndex?: number } = {},
-    ): Promise<(ImageChallengeDeps & { clock: ManualClock; answerIndex: number }) | undefined> {
+    ): Promise<
+      (ImageChallengeDeps & { store: TestStore; clock: ManualClock; answerIndex: number }) | undefined
+    > {
       const reason = await d.skip();
       if (reason) {
         t.skip(reason);
@@ -55,6 +58,7 @@ for (const d of DIALECTS) {
       const pool = new PicturePool({ icons: WORD_ICONS, random: cryptoRandom, perIcon: 0 });
       return {
         store,
+        challengeStore: createChallengeStore(store),
         clock: new ManualClock(),
         random: cryptoRandom,
         hasher: testHasher(),
