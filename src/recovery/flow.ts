@@ -411,10 +411,21 @@ export async function checkCode(
   }
   if (!checked) throw new SesameError('FLOW_WRONG_STATE', 'code raced');
   if (checked.state === 'code_verified') return;
-  if (checked.state === 'failed') throw new SesameError('CODE_TOO_MANY_ATTEMPTS');
-  throw new SesameError('CODE_WRONG', undefined, {
-    left: MAX_CODE_ATTEMPTS - Number(checked.failed_attempts),
-  });
+  const left = MAX_CODE_ATTEMPTS - Number(checked.failed_attempts);
+  const after = { ...toView(deps, flow), state: checked.state as FlowState, attemptsLeft: Math.max(0, left) };
+  if (checked.state === 'failed') throw new CodeRefusal('CODE_TOO_MANY_ATTEMPTS', {}, after);
+  throw new CodeRefusal('CODE_WRONG', { left }, after);
+}
+
+/** A wrong code, with the flow as the refusal left it: the page is shown again without reading it back. */
+export class CodeRefusal extends SesameError {
+  constructor(
+    code: 'CODE_WRONG' | 'CODE_TOO_MANY_ATTEMPTS',
+    params: Record<string, number>,
+    readonly flow: FlowView,
+  ) {
+    super(code, undefined, params);
+  }
 }
 
 /** Step 5 « Merci de saisir votre nouveau mot de passe »; the flow closes in the same transaction. */

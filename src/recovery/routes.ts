@@ -12,6 +12,7 @@ import { MessagePage } from '../web/views/layout.js';
 import {
   bindingToken,
   type Channel,
+  CodeRefusal,
   checkCode,
   completeWithPassword,
   requestLetterByPost,
@@ -69,9 +70,9 @@ export function recoveryRoutes(app: FastifyInstance, deps: SignInRouteDeps): voi
   ) => {
     const ctx = pageContext(req, deps.config.insurerName);
     try {
-      const viewed = await viewFlow(deps, flowId(req), binding(req));
-      const flow = opts.firstConnection ? { ...viewed, firstConnection: true } : viewed;
       const e = opts.error;
+      const viewed = e instanceof CodeRefusal ? e.flow : await viewFlow(deps, flowId(req), binding(req));
+      const flow = opts.firstConnection ? { ...viewed, firstConnection: true } : viewed;
       return sendHtml(
         reply,
         FlowPage({

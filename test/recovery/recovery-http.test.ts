@@ -216,6 +216,28 @@ for (const d of DIALECTS) {
       }
     });
 
+    it('counts wrong codes down on the page and closes the request at the fifth', async (c) => {
+      if (skip) return c.skip(skip);
+      const b = new Browser(t.app);
+      const flow = await startFlow(b, t, '600001');
+      await b.post(`${flow}/envoyer`, { channel: 'sms' });
+      await b.follow();
+      assert.match(b.last!.body, /name="code"/);
+      for (let left = 4; left >= 1; left--) {
+        const res = await b.post(`${flow}/code`, { code: '000000' });
+        assert.equal(res.status, 400);
+        assert.match(textOf(res.body), new RegExp(`Il vous reste ${left} essai\\(s\\)`));
+        assert.match(res.body, /name="code"/, 'the code can still be typed');
+      }
+      const closed = await b.post(`${flow}/code`, { code: '000000' });
+      assert.match(textOf(closed.body), /Trop de codes incorrects/);
+      assert.doesNotMatch(closed.body, /name="code"/, 'no field for a sixth code');
+      // The page shown with the refusal is the page the flow now has.
+      const again = await b.get(flow);
+      assert.doesNotMatch(again.body, /name="code"/);
+      assert.equal(textOf(again.body).includes('Trop de codes incorrects'), false);
+    });
+
     it('refuses a forged flow cookie and a forged flow id with a message that says what to do', async (c) => {
       if (skip) return c.skip(skip);
       const b = new Browser(t.app);
