@@ -164,12 +164,16 @@ function section(f: Figures): string {
 
 const HEADER = `# Bench results
 
-Written by \`npm run bench\` (SQLite) and \`SESAME_DATABASE_URL=postgres://… npm run bench\` (PostgreSQL); each
-run replaces its own section below. See the notes at the end for what each figure measures.
+Written by \`npm run bench\` (SQLite), \`SESAME_DATABASE_URL=postgres://… npm run bench\` (PostgreSQL) and the
+same with \`SESAME_REDIS_URL\` (PostgreSQL + Redis); each run replaces its own section below. See the notes at the end for what each figure measures.
 `;
 
 export function writeResults(f: Figures, file: string): void {
-  const key = f.database.startsWith('PostgreSQL') ? 'postgres' : 'sqlite';
+  const key = !f.database.startsWith('PostgreSQL')
+    ? 'sqlite'
+    : f.database.endsWith('+ Redis')
+      ? 'postgres-redis'
+      : 'postgres';
   const start = `<!-- bench:${key}:start -->`;
   const end = `<!-- bench:${key}:end -->`;
   const block = `${start}\n${section(f)}${end}`;

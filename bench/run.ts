@@ -115,7 +115,12 @@ interface Measured extends LoadResult {
 
 async function main(): Promise<void> {
   const machine = describeMachine();
-  const database = await createBenchDatabase(process.env.SESAME_DATABASE_URL ?? '');
+  const created = await createBenchDatabase(process.env.SESAME_DATABASE_URL ?? '');
+  // With SESAME_REDIS_URL too (the scale-out set-up), counters and challenges live in Redis: its own section.
+  const database =
+    created.databaseUrl && process.env.SESAME_REDIS_URL
+      ? { ...created, label: `${created.label} + Redis`, drop: () => created.drop() }
+      : created;
   const dataDir = mkdtempSync(join(tmpdir(), 'sesame-bench-'));
   process.stdout.write(
     `Sésame bench — ${database.label}, ${MEMBERS} members, ${ROUNDS} rounds of ~${SECONDS} s\n`,

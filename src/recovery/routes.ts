@@ -4,7 +4,7 @@ import { errorMessage } from '../i18n/errors.js';
 import { formatDate } from '../i18n/format.js';
 import type { RuleId } from '../passwords/policy.js';
 import { PolicyRefusal } from '../sign-in/password-change.js';
-import { enforceIpLimit, type SignInRouteDeps } from '../sign-in/routes.js';
+import { enforceIpLimit, limitAndCheck, type SignInRouteDeps } from '../sign-in/routes.js';
 import { COOKIE_DEFAULTS } from '../web/app.js';
 import { clientOf } from '../web/auth.js';
 import { field, pageContext, sendHtml } from '../web/context.js';
@@ -127,16 +127,9 @@ export function recoveryRoutes(app: FastifyInstance, deps: SignInRouteDeps): voi
 
   app.post(`${base}/numero`, async (req, reply) => {
     const memberNumber = (field(req.body, 'member_number', 64) ?? '').trim();
-    try {
-      await enforceIpLimit(deps, req, 'recovery-start');
-    } catch (e) {
-      if (e instanceof SesameError)
-        return renderNumber(req, reply, e.status, [errorMessage(req.locale, e.code)], memberNumber);
-      throw e;
-    }
-    if (!(await deps.antiRobot.check(req.body))) {
-      return renderNumber(req, reply, 400, [errorMessage(req.locale, 'ANTI_ROBOT_FAILED')], memberNumber);
-    }
+    const gate = await limitAndCheck(deps, req, 'recovery-start');
+    if (gate)
+      return renderNumber(req, reply, gate.status, [errorMessage(req.locale, gate.code)], memberNumber);
     if (!memberNumber) {
       const t = pageContext(req, deps.config.insurerName).t;
       return renderNumber(req, reply, 400, [

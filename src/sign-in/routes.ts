@@ -28,6 +28,29 @@ export async function enforceIpLimit(
     throw new SesameError('RATE_LIMITED', `${action} from ${req.ip}`);
 }
 
+/**
+ * The per-IP limit and the anti-robot check of a form, at once: with Redis both commands leave in one write
+ * (auto-pipelining), and on these machines a socket write costs as much CPU as the rest of the request. The
+ * refusal to show, if any; the limit comes first. A challenge is spent even when the IP is over its limit:
+ * it was single-use anyway, and a bot's try is burnt.
+ */
+export async function limitAndCheck(
+  deps: SignInRouteDeps,
+  req: FastifyRequest,
+  action: string,
+): Promise<SesameError | undefined> {
+  const [limit, human] = await Promise.allSettled([
+    enforceIpLimit(deps, req, action),
+    deps.antiRobot.check(req.body),
+  ]);
+  if (limit.status === 'rejected') {
+    if (limit.reason instanceof SesameError) return limit.reason;
+    throw limit.reason;
+  }
+  if (human.status === 'rejected') throw human.reason;
+  return human.value ? undefined : new SesameError('ANTI_ROBOT_FAILED');
+}
+
 export function formatWait(t: ReturnType<typeof pageContext>['t'], until: number, now: number): string {
   const minutes = Math.max(1, Math.ceil((until - now) / MINUTE));
   return minutes < 120
@@ -79,14 +102,10 @@ export function signInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void 
     const fail = (status: number, message: string) =>
       renderSignIn(req, reply, { status, errors: [message], memberNumber: memberNumber.slice(0, 20) });
 
-    try {
-      await enforceIpLimit(deps, req, 'sign-in');
-    } catch (e) {
-      if (e instanceof SesameError) return fail(e.status, errorMessage(locale, e.code));
-      throw e;
-    }
-    // DESIGN.md §5: the anti-robot answer is checked before the password is even looked at.
-    if (!(await deps.antiRobot.check(req.body))) return fail(400, errorMessage(locale, 'ANTI_ROBOT_FAILED'));
+    // DESIGN.md §5: the per-IP limit and the anti-robot answer are checked before the password is even
+    // looked at.
+    const gate = await limitAndCheck(deps, req, 'sign-in');
+    if (gate) return fail(gate.status, errorMessage(locale, gate.code));
     if (!memberNumber || !password) {
       const t = pageContext(req, deps.config.insurerName).t;
       return fail(

@@ -2,22 +2,26 @@ import type { Redis } from 'ioredis';
 import { SesameError } from '../errors.js';
 import type { Counters } from './counters.js';
 
-// Fixed windows in Redis: INCR then PEXPIRE on the first hit, in one MULTI so a crash between the two cannot
-// leave a counter that never expires.
+// Fixed windows in Redis: INCR then PEXPIRE on the first hit, in one script so a crash between the two cannot
+// leave a counter that never expires. Scripts, unlike MULTI, are auto-pipelined with the other commands of
+// the same tick (a sign-in's limit and its challenge leave in one write).
+const HIT = `
+local count = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1], 'NX')
+return { count, redis.call('PTTL', KEYS[1]) }`;
+
 export function redisCounters(redis: Redis, prefix = 'sesame:'): Counters {
-  // EVALSHA, falling back to EVAL once when Redis does not know the script yet; the key count is passed.
+  // EVALSHA, falling back to EVAL once when Redis does not know the script yet.
+  redis.defineCommand('sesameHit', { numberOfKeys: 1, lua: HIT });
   redis.defineCommand('sesameHitUntilOver', { lua: HIT_UNTIL_OVER });
   const scripts = redis as unknown as {
+    sesameHit(key: string, windowMs: number): Promise<[number, number]>;
     sesameHitUntilOver(keyCount: number, ...keysThenArgs: (string | number)[]): Promise<number>;
   };
   return {
     async hit(key, windowMs) {
-      const k = prefix + key;
-      const res = await unavailableOnError(redis.multi().incr(k).pexpire(k, windowMs, 'NX').pttl(k).exec());
-      if (!res) throw new SesameError('UNAVAILABLE', 'redis transaction aborted');
-      const count = Number(res[0]?.[1]);
-      const ttl = Number(res[2]?.[1]);
-      return { count, resetAt: Date.now() + (ttl > 0 ? ttl : windowMs) };
+      const [count, ttl] = await unavailableOnError(scripts.sesameHit(prefix + key, windowMs));
+      return { count: Number(count), resetAt: Date.now() + (ttl > 0 ? ttl : windowMs) };
     },
     async peek(key, windowMs) {
       const k = prefix + key;
