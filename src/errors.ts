@@ -14,6 +14,7 @@ export const ERRORS = {
   SIGN_IN_BLOCKED: { status: 429, shown: true },
   STAFF_SIGN_IN_BLOCKED: { status: 429, shown: true },
   MEMBER_NUMBER_INVALID: { status: 400, shown: true },
+  MEMBER_NUMBER_MALFORMED: { status: 400, shown: true },
   FIELD_REQUIRED: { status: 400, shown: true },
   ANTI_ROBOT_FAILED: { status: 400, shown: true },
   SESSION_REQUIRED: { status: 401, shown: true },

@@ -2,6 +2,7 @@
 // default and a one-line description; nothing outside src/config reads process.env. The README's
 // configuration table is generated from SETTINGS (`npm run docs:config`) and a test fails when they drift.
 import { z } from 'zod';
+import { DEFAULT_MEMBER_NUMBER_PATTERN } from '../members/validate.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'attendu : true ou false' })
@@ -128,7 +129,7 @@ export const SETTINGS = [
     'memberNumberPattern',
     'SESAME_MEMBER_NUMBER_PATTERN',
     regex,
-    '^[0-9]{6,10}$',
+    DEFAULT_MEMBER_NUMBER_PATTERN,
     'regex',
     'Format of a member number (« N° adhérent »).',
   ),

@@ -20,6 +20,8 @@ const fr: Messages = {
   STAFF_SIGN_IN_BLOCKED:
     'Trop de tentatives de connexion à l’espace de gestion. Merci de patienter {wait} ou de demander à un administrateur de débloquer votre compte.',
   MEMBER_NUMBER_INVALID: 'Le N° adhérent doit contenir uniquement des chiffres (6 à 10 chiffres).',
+  MEMBER_NUMBER_MALFORMED:
+    'Ce N° adhérent n’a pas le format attendu : recopiez-le tel qu’il figure sur votre carte d’adhérent.',
   FIELD_REQUIRED: 'Merci de renseigner le champ « {field} ».',
   ANTI_ROBOT_FAILED: 'La vérification anti-robot n’a pas réussi. Merci de réessayer avec la nouvelle image.',
   SESSION_REQUIRED: 'Merci de vous connecter pour accéder à votre espace adhérent.',
@@ -62,6 +64,8 @@ const en: Messages = {
   STAFF_SIGN_IN_BLOCKED:
     'Too many sign-in attempts to the back office. Please wait {wait} or ask an administrator to unlock your account.',
   MEMBER_NUMBER_INVALID: 'The member number must contain digits only (6 to 10 digits).',
+  MEMBER_NUMBER_MALFORMED:
+    'This member number does not have the expected format: copy it as it appears on your member card.',
   FIELD_REQUIRED: 'Please fill in “{field}”.',
   ANTI_ROBOT_FAILED: 'The anti-robot check did not succeed. Please try again with the new picture.',
   SESSION_REQUIRED: 'Please sign in to reach your member space.',

@@ -31,15 +31,29 @@ const NAME_MAX = 80;
 const MEMBER_NUMBER_MAX = 64;
 const EMAIL_MAX = 254;
 
+/** SESAME_MEMBER_NUMBER_PATTERN's default: the pages' message names it (« 6 à 10 chiffres »). */
+export const DEFAULT_MEMBER_NUMBER_PATTERN = '^[0-9]{6,10}$';
+
 /** The member-number format setting (config.memberNumberPattern), compiled once. */
 export interface MemberNumberRule {
   readonly pattern: string;
   readonly regex: RegExp;
+  /** The default format, which the pages describe (« 6 à 10 chiffres ») and type with a number pad. */
+  readonly isDefault: boolean;
+  /** What the sign-in and recovery pages say of a number that does not match: the digits rule is only
+   * spelt out for the default pattern, an operator's own pattern gets a message that fits any format. */
+  readonly refusal: 'MEMBER_NUMBER_INVALID' | 'MEMBER_NUMBER_MALFORMED';
 }
 
 /** The operator's pattern, anchored: an unanchored pattern must not accept « 123456 and more ». */
 export function memberNumberRule(pattern: string): MemberNumberRule {
-  return { pattern, regex: new RegExp(`^(?:${pattern})$`) };
+  const isDefault = pattern === DEFAULT_MEMBER_NUMBER_PATTERN;
+  return {
+    pattern,
+    regex: new RegExp(`^(?:${pattern})$`),
+    isDefault,
+    refusal: isDefault ? 'MEMBER_NUMBER_INVALID' : 'MEMBER_NUMBER_MALFORMED',
+  };
 }
 
 export function checkMemberNumber(raw: string, rule: MemberNumberRule): Checked<string> {

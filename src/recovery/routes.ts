@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SesameError } from '../errors.js';
 import { errorMessage } from '../i18n/errors.js';
 import { formatDate } from '../i18n/format.js';
+import { memberNumberRule } from '../members/validate.js';
 import type { RuleId } from '../passwords/policy.js';
 import { PolicyRefusal } from '../sign-in/password-change.js';
 import { enforceIpLimit, limitAndCheck, type SignInRouteDeps } from '../sign-in/routes.js';
@@ -31,6 +32,7 @@ const base = '/mot-de-passe-oublie';
 const DEAD_ENDS = new Set(['FLOW_NOT_FOUND', 'FLOW_EXPIRED', 'FLOW_OTHER_BROWSER']);
 
 export function recoveryRoutes(app: FastifyInstance, deps: SignInRouteDeps): void {
+  const numberRule = memberNumberRule(deps.config.memberNumberPattern);
   const binding = (req: FastifyRequest) => req.cookies[BINDING_COOKIE];
   const flowId = (req: FastifyRequest) => (req.params as { id: string }).id;
 
@@ -52,6 +54,7 @@ export function recoveryRoutes(app: FastifyInstance, deps: SignInRouteDeps): voi
         stylesheets: challenge.stylesheets,
         errors,
         memberNumber: memberNumber.slice(0, 20),
+        anyNumberFormat: !numberRule.isDefault,
       }),
       status,
     );
@@ -136,8 +139,8 @@ export function recoveryRoutes(app: FastifyInstance, deps: SignInRouteDeps): voi
         errorMessage(req.locale, 'FIELD_REQUIRED', { field: t.recovery.numberLabel }),
       ]);
     }
-    if (!new RegExp(deps.config.memberNumberPattern).test(memberNumber)) {
-      return renderNumber(req, reply, 400, [errorMessage(req.locale, 'MEMBER_NUMBER_INVALID')], memberNumber);
+    if (!numberRule.regex.test(memberNumber)) {
+      return renderNumber(req, reply, 400, [errorMessage(req.locale, numberRule.refusal)], memberNumber);
     }
     const token = bindingToken(deps.random, binding(req));
     reply.setCookie(BINDING_COOKIE, token, { ...COOKIE_DEFAULTS, maxAge: 2 * 3600 });

@@ -33,6 +33,8 @@ export interface NumberPageProps {
   readonly stylesheets: readonly string[];
   readonly errors?: readonly string[];
   readonly memberNumber?: string;
+  /** The operator's member-number format is not the default « 6 à 10 chiffres ». */
+  readonly anyNumberFormat?: boolean;
 }
 
 export function NumberPage(p: NumberPageProps): JSX.Element {
@@ -47,7 +49,8 @@ export function NumberPage(p: NumberPageProps): JSX.Element {
         <CsrfField token={p.csrf} />
         <MemberNumberField
           label={r.numberLabel}
-          hint={r.numberHint}
+          hint={p.anyNumberFormat ? p.ctx.t.signIn.memberNumberHintAnyFormat : r.numberHint}
+          digits={!p.anyNumberFormat}
           value={p.memberNumber}
           invalid={errors.length > 0}
         />

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../audit/audit.js';
 import { SesameError } from '../errors.js';
 import { errorMessage } from '../i18n/errors.js';
+import { memberNumberRule } from '../members/validate.js';
 import type { HashParams } from '../passwords/hashing.js';
 import { MINUTE } from '../platform/clock.js';
 import { endSession } from '../sessions/sessions.js';
@@ -59,6 +60,7 @@ export function formatWait(t: ReturnType<typeof pageContext>['t'], until: number
 }
 
 export function signInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void {
+  const numberRule = memberNumberRule(deps.config.memberNumberPattern);
   const renderSignIn = async (
     req: FastifyRequest,
     reply: FastifyReply,
@@ -73,6 +75,7 @@ export function signInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void 
         csrf: reply.generateCsrf(),
         errors: opts.errors,
         memberNumber: opts.memberNumber,
+        anyNumberFormat: !numberRule.isDefault,
         notice: opts.notice,
         antiRobot: challenge.html as unknown as JSX.Element,
         scripts: challenge.scripts,
@@ -115,9 +118,7 @@ export function signInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void 
         }),
       );
     }
-    if (!new RegExp(deps.config.memberNumberPattern).test(memberNumber)) {
-      return fail(400, errorMessage(locale, 'MEMBER_NUMBER_INVALID'));
-    }
+    if (!numberRule.regex.test(memberNumber)) return fail(400, errorMessage(locale, numberRule.refusal));
     try {
       const result = await signInWithPassword(deps, { memberNumber, password, ...clientOf(req) });
       setSessionCookie(reply, 'member', result.token);

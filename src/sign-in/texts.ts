@@ -8,6 +8,8 @@ export const fr = {
   adviceLink: 'Nos conseils de sécurité',
   memberNumber: 'Identifiant (N° adhérent)',
   memberNumberHint: '6 à 10 chiffres, indiqués sur votre carte d’adhérent.',
+  /** When the operator set another member-number format (SESAME_MEMBER_NUMBER_PATTERN). */
+  memberNumberHintAnyFormat: 'Indiqué sur votre carte d’adhérent.',
   password: 'Mot de passe',
   passwordHint: 'Merci de saisir votre code d’accès.',
   showPassword: 'Afficher le mot de passe',
@@ -26,6 +28,7 @@ export const en: Catalogue<typeof fr> = {
   adviceLink: 'Our security advice',
   memberNumber: 'Member number (N° adhérent)',
   memberNumberHint: '6 to 10 digits, printed on your member card.',
+  memberNumberHintAnyFormat: 'Printed on your member card.',
   password: 'Password',
   passwordHint: 'Please enter your access code.',
   showPassword: 'Show password',

@@ -5,6 +5,8 @@ export interface SignInPageProps {
   readonly ctx: PageContext;
   readonly csrf: string;
   readonly memberNumber?: string;
+  /** The operator's member-number format is not the default « 6 à 10 chiffres ». */
+  readonly anyNumberFormat?: boolean;
   readonly errors?: readonly string[];
   readonly notice?: string;
   readonly antiRobot: JSX.Element;
@@ -33,7 +35,8 @@ export function SignInPage(p: SignInPageProps): JSX.Element {
         <CsrfField token={p.csrf} />
         <MemberNumberField
           label={t.signIn.memberNumber}
-          hint={t.signIn.memberNumberHint}
+          hint={p.anyNumberFormat ? t.signIn.memberNumberHintAnyFormat : t.signIn.memberNumberHint}
+          digits={!p.anyNumberFormat}
           value={p.memberNumber}
           invalid={errors.length > 0}
         />

@@ -147,6 +147,8 @@ export function MemberNumberField(p: {
   hint: string;
   value?: string;
   invalid: boolean;
+  /** Digits only (the default format): phones then show their number pad. */
+  digits: boolean;
 }): JSX.Element {
   return (
     <div class="field">
@@ -160,7 +162,7 @@ export function MemberNumberField(p: {
         id="member_number"
         name="member_number"
         type="text"
-        inputmode="numeric"
+        inputmode={p.digits ? 'numeric' : undefined}
         autocomplete="username"
         required
         maxlength="20"
