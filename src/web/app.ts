@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { ERRORS, type ErrorCode, SesameError } from '../errors.js';
@@ -105,7 +105,9 @@ export async function buildApp<D extends AppDeps>(
     getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf,
   });
   const https = config.publicUrl.startsWith('https:');
-  await app.register(fastifyHelmet, {
+  // helmet's middleware is built once: @fastify/helmet built it again (parsing the whole policy) on every
+  // request, seven times per sign-in page view with its pictures (issue 7).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: { ...CSP_DIRECTIVES, ...(https ? { upgradeInsecureRequests: [] } : {}) },
@@ -115,6 +117,9 @@ export async function buildApp<D extends AppDeps>(
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'same-origin' },
   });
+  app.addHook('onRequest', (req, reply, done) =>
+    securityHeaders(req.raw, reply.raw, (err) => done(err instanceof Error ? err : undefined)),
+  );
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/assets/', maxAge: '1h' });
 
   app.decorateRequest('locale', 'fr');

@@ -6,7 +6,7 @@ import { antiRobotAnswer, Browser, buildTestApp, type TestApp, textOf } from '..
 import { GOOD_PASSWORD, seedMember } from '../helpers/members.js';
 import { DIALECTS, type TestStore } from '../helpers/stores.js';
 
-const sqlite = DIALECTS[0];
+const sqlite = DIALECTS.find((d) => d.name === 'sqlite') as (typeof DIALECTS)[number];
 
 async function postNumber(t: TestApp, path: string, fields: Record<string, string>) {
   const b = new Browser(t.app);
