@@ -135,30 +135,10 @@ export async function claimDueMessages(
   leaseMs: number,
 ): Promise<ClaimedMessage[]> {
   const lockedUntil = now + leaseMs;
-  if (store.dialect === 'postgres') {
-    // SKIP LOCKED: concurrent workers take disjoint rows instead of queueing behind each other's locks;
-    // a row committed as 'sending' meanwhile fails the re-checked WHERE and is skipped too. One statement
-    // (one round trip, one commit per claim: issue 7) rather than select-then-update in a transaction.
-    const rows = await store.db
-      .updateTable('outbox')
-      .set({ status: 'sending', locked_until: lockedUntil })
-      .where('id', 'in', (eb) =>
-        eb
-          .selectFrom('outbox')
-          .select('id')
-          .where(isDue(now))
-          .orderBy('next_attempt_at')
-          .orderBy('id')
-          .limit(limit)
-          .forUpdate()
-          .skipLocked(),
-      )
-      .returningAll()
-      .execute();
-    return rows.map((r) => toClaimed(r, lockedUntil)).sort((a, b) => a.id - b.id);
-  }
-  // SQLite has one writer at a time: a single UPDATE … RETURNING is its own transaction, taking the write
-  // lock before it reads, so two processes on the same file cannot claim the same row.
+  // One statement (one round trip, one commit per claim: issue 7). On PostgreSQL, SKIP LOCKED: concurrent
+  // workers take disjoint rows instead of queueing behind each other's locks, and a row committed as
+  // 'sending' meanwhile fails the re-checked WHERE and is skipped too. SQLite has one writer at a time: the
+  // UPDATE … RETURNING takes the write lock before it reads, so two processes cannot claim the same row.
   const rows = await store.db
     .updateTable('outbox')
     .set({ status: 'sending', locked_until: lockedUntil })
@@ -169,7 +149,8 @@ export async function claimDueMessages(
         .where(isDue(now))
         .orderBy('next_attempt_at')
         .orderBy('id')
-        .limit(limit),
+        .limit(limit)
+        .$if(store.dialect === 'postgres', (q) => q.forUpdate().skipLocked()),
     )
     .returningAll()
     .execute();

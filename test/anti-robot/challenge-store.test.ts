@@ -1,7 +1,6 @@
 // One suite for every ChallengeStore (STYLE.md §8): the SQL one on SQLite and PostgreSQL, and the Redis one
 // used when several processes share SESAME_REDIS_URL. Time is the `now` passed in, never Redis' clock.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
 import { Redis } from 'ioredis';
 import {
@@ -15,9 +14,9 @@ import { redisChallengeStore } from '../../src/anti-robot/redis-challenge-store.
 import { SesameError } from '../../src/errors.js';
 import { MINUTE } from '../../src/platform/clock.js';
 import { cryptoRandom, token } from '../../src/platform/random.js';
+import { closedPort, REDIS_URL, redisForTest, redisSkipReason } from '../helpers/network.js';
 import { DIALECTS } from '../helpers/stores.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const NOW = Date.UTC(2026, 0, 15, 9, 0, 0);
 const ICONS = ['bike', 'car', 'house', 'tree', 'cat', 'cup'];
 
@@ -27,36 +26,9 @@ interface Backend {
   open(t: TestContext): Promise<ChallengeStore>;
 }
 
-async function redisSkipReason(): Promise<string | undefined> {
-  const probe = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    await probe.ping();
-    return undefined;
-  } catch {
-    if (process.env.CI === 'true') throw new Error('Redis is required under CI at 127.0.0.1:6379');
-    const notice = 'Redis not reachable at 127.0.0.1:6379: Redis challenge store tests skipped';
-    console.warn(`NOTICE: ${notice}`);
-    return notice;
-  } finally {
-    probe.disconnect();
-  }
-}
-
 /** A key prefix of its own per test, whose keys are deleted afterwards. */
 async function openRedisStore(t: TestContext): Promise<ChallengeStore> {
-  const redis = new Redis(REDIS_URL);
-  const prefix = `sesame-test:${process.pid}:${token(cryptoRandom, 8)}:`;
-  t.after(async () => {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-  });
+  const { redis, prefix } = redisForTest(t);
   return redisChallengeStore(redis, prefix);
 }
 
@@ -72,7 +44,7 @@ const BACKENDS: readonly Backend[] = [
       },
     }),
   ),
-  { name: 'redis', skip: redisSkipReason, open: openRedisStore },
+  { name: 'redis', skip: () => redisSkipReason('Redis challenge store tests'), open: openRedisStore },
 ];
 
 interface Fixture {
@@ -215,15 +187,9 @@ for (const b of BACKENDS) {
 
 describe('challenge store on redis, Redis specifics', () => {
   it('gives every key an expiry, so Redis drops them without a purge', async (t) => {
-    const reason = await redisSkipReason();
+    const reason = await redisSkipReason('Redis challenge store tests');
     if (reason) return t.skip(reason);
-    const redis = new Redis(REDIS_URL);
-    const prefix = `sesame-test:${process.pid}:${token(cryptoRandom, 8)}:`;
-    t.after(async () => {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
-    });
+    const { redis, prefix } = redisForTest(t);
     const store = redisChallengeStore(redis, prefix);
     // Far from the real clock on purpose: the expiry is counted from the `now` given, not from Redis' time.
     const f = await inserted(store);
@@ -241,16 +207,11 @@ describe('challenge store on redis, Redis specifics', () => {
   });
 
   it('lets another process spend a challenge this one stored', async (t) => {
-    const reason = await redisSkipReason();
+    const reason = await redisSkipReason('Redis challenge store tests');
     if (reason) return t.skip(reason);
-    const prefix = `sesame-test:${process.pid}:${token(cryptoRandom, 8)}:`;
-    const [one, other] = [new Redis(REDIS_URL), new Redis(REDIS_URL)];
-    t.after(async () => {
-      const keys = await one.keys(`${prefix}*`);
-      if (keys.length > 0) await one.del(...keys);
-      one.disconnect();
-      other.disconnect();
-    });
+    const { redis: one, prefix } = redisForTest(t);
+    const other = new Redis(REDIS_URL);
+    t.after(() => other.disconnect());
     const f = await inserted(redisChallengeStore(one, prefix));
     const otherStore = redisChallengeStore(other, prefix);
     assert.equal(await otherStore.servePicture(tokenOf(f, 0), NOW), 'bike');
@@ -278,14 +239,3 @@ describe('challenge store on redis, Redis specifics', () => {
     await assert.rejects(store.spendProof('p', NOW + MINUTE, NOW), unavailable);
   });
 });
-
-/** A port on which nothing listens (taken, then released). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}

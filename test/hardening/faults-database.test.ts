@@ -15,16 +15,8 @@ import { openStore } from '../../src/store/db.js';
 import { antiRobotAnswer, Browser, buildTestApp, type TestApp, textOf } from '../helpers/app.js';
 import { assertSafeAnswer, type CliOutcome, rowCounts, runSesame } from '../helpers/hostile.js';
 import { GOOD_PASSWORD, seedMember } from '../helpers/members.js';
+import { closedPort } from '../helpers/network.js';
 import { postgresSkipReason, postgresStore, sqliteStore, type TestStore } from '../helpers/stores.js';
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 /** No stack trace and no source path: the operator reads one sentence. */
 function assertNoTrace(out: CliOutcome, what: string): void {

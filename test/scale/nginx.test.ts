@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { antiRobotAnswer, csrfOf, TEST_SECRET, textOf } from '../helpers/app.js';
 import { outboxFiles, waitForCode } from '../helpers/browser.js';
 import { GOOD_PASSWORD, seedMember } from '../helpers/members.js';
+import { REDIS_PORT, redisSkipReason } from '../helpers/network.js';
 import { KNOWN_ANSWER_INDEX } from '../helpers/serve-known.js';
 import { postgresSkipReason, postgresStore, type TestStore } from '../helpers/stores.js';
 import {
@@ -24,36 +25,11 @@ import {
 } from './cluster.js';
 import { HttpBrowser, pictureUrlsOf } from './http-browser.js';
 
-const REDIS_PORT = 6379;
 const IP_LIMIT = 8;
 const SIGN_IN = '7100001';
 const RECOVERY = '7100002';
 const LOCKOUT = '7100003';
 const NEW_PASSWORD = 'Tournesol-Jaune-2026!';
-
-async function redisSkipReason(): Promise<string | undefined> {
-  const probe = new Redis({
-    port: REDIS_PORT,
-    host: '127.0.0.1',
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    await probe.ping();
-    return undefined;
-  } catch {
-    if (process.env.CI === 'true')
-      throw new Error(`Redis is required under CI and not reachable at 127.0.0.1:${REDIS_PORT}`);
-    const notice = `Redis not reachable at 127.0.0.1:${REDIS_PORT}: load-balancer test skipped`;
-    console.warn(`NOTICE: ${notice}`);
-    return notice;
-  } finally {
-    probe.disconnect();
-  }
-}
 
 /** A Redis database number nobody uses right now (empty), so that this run's keys are its own. */
 async function pickEmptyDatabase(redis: Redis): Promise<number> {
@@ -108,7 +84,7 @@ describe('two Sésame processes behind nginx (PostgreSQL + Redis)', () => {
   };
 
   before(async () => {
-    skip = nginxSkipReason() ?? (await postgresSkipReason()) ?? (await redisSkipReason());
+    skip = nginxSkipReason() ?? (await postgresSkipReason()) ?? (await redisSkipReason('load-balancer test'));
     if (skip) return;
     store = await postgresStore();
     await seedMember(store, { number: SIGN_IN, password: GOOD_PASSWORD });

@@ -3,22 +3,11 @@
 // typed. Forms posted from pages loaded before the outage are refused the same way in nginx.test.ts, with
 // two processes behind nginx; this one needs no nginx nor Redis.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Browser, buildTestApp, type TestApp, textOf } from '../helpers/app.js';
 import { GOOD_PASSWORD, seedMember } from '../helpers/members.js';
+import { closedPort } from '../helpers/network.js';
 import { sqliteStore, type TestStore } from '../helpers/stores.js';
-
-/** A port on which nothing listens (taken, then released). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('Redis unreachable', () => {
   let store: TestStore;
