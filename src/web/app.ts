@@ -5,7 +5,12 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+} from 'fastify';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
@@ -79,7 +84,7 @@ export async function buildApp<D extends AppDeps>(
     genReqId: () => deps.random.bytes(8).toString('hex'),
     // One log line per request, written below once answered, instead of Fastify's two (issue 7: request
     // logging was about a tenth of the event loop's work per sign-in).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // A URL the router cannot read (bad percent-encoding, an over-long parameter) is refused before any hook
     // runs; without this Fastify answers with JSON naming its internal error code (issue 8: French page).
     frameworkErrors: (error, req, reply) => {
