@@ -10,18 +10,9 @@ import { COOKIE_DEFAULTS } from '../web/app.js';
 import { clientOf } from '../web/auth.js';
 import { field, pageContext, sendHtml } from '../web/context.js';
 import { MessagePage } from '../web/views/layout.js';
-import {
-  bindingToken,
-  type Channel,
-  CodeRefusal,
-  checkCode,
-  completeWithPassword,
-  requestLetterByPost,
-  resendCode,
-  sendCode,
-  startRecovery,
-  viewFlow,
-} from './flow.js';
+import { CodeRefusal, checkCode, resendCode, sendCode } from './codes.js';
+import { bindingToken, completeWithPassword, requestLetterByPost, startRecovery, viewFlow } from './flow.js';
+import type { Channel } from './stored-flow.js';
 import { FlowPage, IntroPage, NumberPage } from './views.js';
 
 /** Binds every flow to the browser that started it (« sur la même page internet »). */

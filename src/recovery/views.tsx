@@ -2,7 +2,7 @@ import { escapeHtml } from '@kitajs/html';
 import type { PolicyPreset, RuleId } from '../passwords/policy.js';
 import { CsrfField, ErrorSummary, Layout, MemberNumberField, type PageContext } from '../web/views/layout.js';
 import { PasswordFields } from '../web/views/password-fields.js';
-import type { FlowView } from './flow.js';
+import type { FlowView } from './stored-flow.js';
 
 const base = '/mot-de-passe-oublie';
 

@@ -5,16 +5,14 @@ import { OWASP_HASH_PARAMS } from '../../src/passwords/hashing.js';
 import { DAY, ManualClock, MINUTE, SECOND } from '../../src/platform/clock.js';
 import { KeyedHasher } from '../../src/platform/keyed-hash.js';
 import { cryptoRandom, type Random } from '../../src/platform/random.js';
+import { checkCode, resendCode, sendCode } from '../../src/recovery/codes.js';
 import {
-  checkCode,
   completeWithPassword,
-  type RecoveryDeps,
   requestLetterByPost,
-  resendCode,
-  sendCode,
   startRecovery,
   viewFlow,
 } from '../../src/recovery/flow.js';
+import type { RecoveryDeps } from '../../src/recovery/stored-flow.js';
 import { sqlCounters } from '../../src/store/counters.js';
 import { GOOD_PASSWORD, seedMember } from '../helpers/members.js';
 import { DIALECTS, type TestStore } from '../helpers/stores.js';
