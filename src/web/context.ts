@@ -3,7 +3,8 @@ import { texts } from '../i18n/catalogue.js';
 import type { Locale } from '../i18n/types.js';
 import type { PageContext } from './views/layout.js';
 
-export const LANG_COOKIE = 'lang';
+// __Host- like every cookie we set: a sibling subdomain cannot plant a language on our pages.
+export const LANG_COOKIE = '__Host-lang';
 
 /** French by default; English from ?lang=, then the remembered choice, then Accept-Language. */
 export function resolveLocale(req: FastifyRequest): Locale {

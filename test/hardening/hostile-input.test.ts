@@ -207,7 +207,7 @@ const COOKIE_NAMES = [
   '__Host-sesame',
   '__Host-recovery',
   '__Host-sesame-staff',
-  'lang',
+  '__Host-lang',
   '__Host-csrf',
 ] as const;
 

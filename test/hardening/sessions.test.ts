@@ -78,7 +78,7 @@ for (const d of DIALECTS) {
       keep((await staffPasswordStep(s, t, 'admin1')).headers);
       assert.deepEqual(
         [...seen.keys()].sort(),
-        ['__Host-csrf', '__Host-recovery', '__Host-sesame', '__Host-sesame-staff', 'lang'],
+        ['__Host-csrf', '__Host-lang', '__Host-recovery', '__Host-sesame', '__Host-sesame-staff'],
         'the cookies the service sets',
       );
       for (const [name, attributes] of seen) {
@@ -86,8 +86,7 @@ for (const d of DIALECTS) {
         for (const flag of ['httponly', 'secure', 'samesite=lax', 'path=/'])
           assert.ok(flags.includes(flag), `${name} lacks ${flag}: ${attributes.join('; ')}`);
         assert.ok(!flags.some((f) => f.startsWith('domain=')), `${name} has a Domain`);
-        // The language choice is the one cookie that holds nothing secret; every other one is __Host-.
-        if (name !== 'lang') assert.ok(name.startsWith('__Host-'), `${name} is not a __Host- cookie`);
+        assert.ok(name.startsWith('__Host-'), `${name} is not a __Host- cookie`);
       }
       // Session cookies end with the browser; the server limits them anyway (idle and absolute expiry).
       for (const name of ['__Host-sesame', '__Host-sesame-staff'])

@@ -316,7 +316,7 @@ for (const d of DIALECTS) {
       assert.match(res.body, /Member space - Sign in/);
       const b = new Browser(t.app);
       await b.get('/connexion?lang=en');
-      assert.equal(b.cookies.get('lang'), 'en');
+      assert.equal(b.cookies.get('__Host-lang'), 'en');
       assert.match((await b.get('/connexion')).body, /lang="en"/);
     });
 
