@@ -8,7 +8,7 @@ import { computeDashboard } from './dashboard.js';
 import { parisDateKey } from './days.js';
 import { type StaffAccess, staffOf } from './guard.js';
 import {
-  countLettersToPrint,
+  claimLetterBatch,
   loadLettersDesk,
   markLetterBatchPosted,
   printLetterBatch,
@@ -69,12 +69,15 @@ export function officeRoutes(scope: FastifyInstance, deps: AdminDeps): void {
 
   // « Imprimer le lot »: the answer is the PDF itself (a download), streamed as it is drawn.
   scope.post('/courriers/lot', access('lettersDesk'), async (req, reply) => {
-    if ((await countLettersToPrint(deps.store)) === 0) {
+    // Claimed before the first byte: a second print started meanwhile gets this page, not a void file.
+    const outcome = await claimLetterBatch(deps, staffOf(req).actor);
+    if (outcome.status !== 'claimed') {
       const t = pageContext(req, deps.config.insurerName).t.admin.desk;
-      return renderDesk(req, reply, { text: t.nothingToPrint, kind: 'error' }, 409);
+      const text = outcome.status === 'busy' ? t.printInProgress : t.nothingToPrint;
+      return renderDesk(req, reply, { text, kind: 'error' }, 409);
     }
     // The download ends only once the batch is committed: a complete file means recorded letters. A
-    // download cut short stops the printing, and nothing is recorded (the letters stay pending).
+    // download cut short stops the printing and releases the claim (the letters are pending again).
     const pdf = new PassThrough();
     const body = new PassThrough();
     pdf.pipe(body, { end: false });
@@ -82,7 +85,7 @@ export function officeRoutes(scope: FastifyInstance, deps: AdminDeps): void {
     body.on('close', () => {
       if (!settled) pdf.destroy(new Error('download interrupted'));
     });
-    printLetterBatch(deps, staffOf(req).actor, pdf).then(
+    printLetterBatch(deps, outcome.claim, pdf).then(
       () => {
         settled = true;
         body.end();

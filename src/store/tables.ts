@@ -153,7 +153,8 @@ export interface LetterBatchTable {
   created_at: number;
   created_by: string;
   letter_count: number;
-  status: 'printed' | 'posted' | 'reprinted';
+  /** printing → printed → posted | reprinted; printing → void when the print failed (letters/claims.ts). */
+  status: 'printing' | 'printed' | 'posted' | 'reprinted' | 'void';
   posted_at: number | null;
 }
 
