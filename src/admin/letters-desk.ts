@@ -7,9 +7,8 @@ import {
   LetterBatchError,
   markBatchPosted,
   type PrintResult,
-  printClaimedLetters,
+  printPendingLetters,
 } from '../letters/batches.js';
-import { type ClaimOutcome, claimPendingLetters, type LetterClaim, liveClaims } from '../letters/claims.js';
 import { letterSettingsFromConfig } from '../letters/pdf.js';
 import type { Store } from '../store/db.js';
 import { LETTER_LATE_AFTER } from './dashboard.js';
@@ -39,10 +38,8 @@ export interface DeskBatch {
 }
 
 export interface LettersDesk {
-  /** Requested or flagged: waiting to be printed (not those in a print under way). */
+  /** Requested or flagged: waiting to be printed. */
   readonly toPrint: readonly DeskLetter[];
-  /** Requested letters held by a print under way: they will be in its file. */
-  readonly printing: number;
   /** Printed, waiting to be posted. */
   readonly batches: readonly DeskBatch[];
   readonly lateCount: number;
@@ -66,18 +63,7 @@ export async function loadLettersDesk(store: Store, now: number): Promise<Letter
       'members.first_name',
       'members.last_name',
     ])
-    .where((eb) =>
-      eb.or([
-        eb('letters.status', '=', 'flagged'),
-        eb.and([
-          eb('letters.status', '=', 'requested'),
-          eb.or([
-            eb('letters.batch_id', 'is', null),
-            eb('letters.batch_id', 'not in', liveClaims(store.db, now)),
-          ]),
-        ]),
-      ]),
-    )
+    .where('letters.status', 'in', ['requested', 'flagged'])
     .orderBy('letters.requested_at')
     .limit(DESK_LIMIT)
     .execute();
@@ -107,8 +93,7 @@ export async function loadLettersDesk(store: Store, now: number): Promise<Letter
       'letter_batches.posted_at',
       eb.fn.min('letters.requested_at').as('oldest'),
     ])
-    // Only complete files wait for the post: not a print under way, a void one, or a reprinted one.
-    .where('letter_batches.status', '=', 'printed')
+    .where('letter_batches.status', '!=', 'posted')
     .groupBy([
       'letter_batches.id',
       'letter_batches.created_at',
@@ -131,14 +116,8 @@ export async function loadLettersDesk(store: Store, now: number): Promise<Letter
       late: b.oldest !== null && now - Number(b.oldest) > LETTER_LATE_AFTER,
     }),
   );
-  const held = await store.db
-    .selectFrom('letters')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('status', '=', 'requested')
-    .where('batch_id', 'in', liveClaims(store.db, now))
-    .executeTakeFirst();
   const lateCount = toPrint.filter((l) => l.late).length;
-  return { toPrint, printing: Number(held?.n ?? 0), batches, lateCount };
+  return { toPrint, batches, lateCount };
 }
 
 export interface DeskActor {
@@ -150,34 +129,31 @@ export interface DeskActor {
 
 export type LettersDeskDeps = Omit<BatchDeps, 'settings'> & { readonly config: Config };
 
-function staffBatchDeps(deps: LettersDeskDeps): BatchDeps {
+/** Letters waiting to be printed (the flagged ones need an address fix first). */
+export async function countLettersToPrint(store: Store): Promise<number> {
+  const row = await store.db
+    .selectFrom('letters')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('status', '=', 'requested')
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * « Imprimer le lot »: the pending letters as one PDF streamed into `output`, recorded as a batch by the
+ * letters part once the whole file is written (a download cut short records nothing: the letters stay
+ * pending and their passwords never worked).
+ */
+export function printLetterBatch(
+  deps: LettersDeskDeps,
+  actor: DeskActor,
+  output: NodeJS.WritableStream,
+): Promise<PrintResult> {
   const settings = letterSettingsFromConfig(
     deps.config,
     `${deps.config.publicUrl.replace(/\/$/, '')}/connexion`,
   );
-  return { ...deps, settings };
-}
-
-/**
- * « Imprimer le lot », first step: the pending letters are claimed for a new batch before any byte of
- * PDF, so the route can still answer with a page when there is nothing to print or another print holds
- * the letters.
- */
-export function claimLetterBatch(deps: LettersDeskDeps, actor: DeskActor): Promise<ClaimOutcome> {
-  return claimPendingLetters(deps, `staff:${actor.username}`);
-}
-
-/**
- * Second step: the claimed letters as one PDF streamed into `output`, recorded as printed once the whole
- * file is written. A download cut short records nothing: the claim is released and the letters are
- * pending again (their passwords never worked).
- */
-export function printLetterBatch(
-  deps: LettersDeskDeps,
-  claim: LetterClaim,
-  output: NodeJS.WritableStream,
-): Promise<PrintResult> {
-  return printClaimedLetters(staffBatchDeps(deps), claim, output);
+  return printPendingLetters({ ...deps, settings }, output, `staff:${actor.username}`);
 }
 
 /** « Marquer comme posté »; false when the batch is unknown or not in the « printed » state. */

@@ -8,7 +8,7 @@ import { computeDashboard } from './dashboard.js';
 import { parisDateKey } from './days.js';
 import { type StaffAccess, staffOf } from './guard.js';
 import {
-  claimLetterBatch,
+  countLettersToPrint,
   loadLettersDesk,
   markLetterBatchPosted,
   printLetterBatch,
@@ -69,15 +69,12 @@ export function officeRoutes(scope: FastifyInstance, deps: AdminDeps): void {
 
   // « Imprimer le lot »: the answer is the PDF itself (a download), streamed as it is drawn.
   scope.post('/courriers/lot', access('lettersDesk'), async (req, reply) => {
-    // Claimed before the first byte: a second print started meanwhile gets this page, not a void file.
-    const outcome = await claimLetterBatch(deps, staffOf(req).actor);
-    if (outcome.status !== 'claimed') {
+    if ((await countLettersToPrint(deps.store)) === 0) {
       const t = pageContext(req, deps.config.insurerName).t.admin.desk;
-      const text = outcome.status === 'busy' ? t.printInProgress : t.nothingToPrint;
-      return renderDesk(req, reply, { text, kind: 'error' }, 409);
+      return renderDesk(req, reply, { text: t.nothingToPrint, kind: 'error' }, 409);
     }
     // The download ends only once the batch is committed: a complete file means recorded letters. A
-    // download cut short stops the printing and releases the claim (the letters are pending again).
+    // download cut short stops the printing, and nothing is recorded (the letters stay pending).
     const pdf = new PassThrough();
     const body = new PassThrough();
     pdf.pipe(body, { end: false });
@@ -85,7 +82,7 @@ export function officeRoutes(scope: FastifyInstance, deps: AdminDeps): void {
     body.on('close', () => {
       if (!settled) pdf.destroy(new Error('download interrupted'));
     });
-    printLetterBatch(deps, outcome.claim, pdf).then(
+    printLetterBatch(deps, staffOf(req).actor, pdf).then(
       () => {
         settled = true;
         body.end();

@@ -206,9 +206,6 @@ export const fr = {
     print: 'Imprimer le lot',
     printHelp: 'Télécharge le PDF de tous les courriers à imprimer et les enregistre comme un lot.',
     nothingToPrint: 'Aucun courrier à imprimer.',
-    printInProgress: 'Une impression est déjà en cours : les courriers en attente seront dans ce lot.',
-    printingCount: (p: { count: number }) =>
-      `${plural(p.count, 'courrier', 'courriers')} en cours d’impression dans un autre lot.`,
     batchesTitle: 'Lots imprimés à poster',
     noBatches: 'Aucun lot en attente de dépôt à la poste.',
     markPosted: 'Marquer comme posté',
@@ -542,8 +539,6 @@ export const en: Catalogue<typeof fr> = {
     print: 'Print the batch',
     printHelp: 'Downloads the PDF of every letter to print and records them as one batch.',
     nothingToPrint: 'No letter to print.',
-    printInProgress: 'A print is already under way: the pending letters will be in that batch.',
-    printingCount: (p) => `${enPlural(p.count, 'letter', 'letters')} being printed in another batch.`,
     batchesTitle: 'Printed batches to post',
     noBatches: 'No batch waiting to be posted.',
     markPosted: 'Mark as posted',

@@ -1,16 +1,13 @@
-import { createWriteStream, existsSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatDate } from '../i18n/format.js';
 import {
-  type BatchDeps,
   LetterBatchError,
   markBatchPosted,
-  PRINT_IN_PROGRESS,
   type PrintResult,
-  printClaimedLetters,
+  printPendingLetters,
   reprintBatch,
 } from '../letters/batches.js';
-import { claimPendingLetters, releaseClaim } from '../letters/claims.js';
 import { letterSettingsFromConfig } from '../letters/pdf.js';
 import { pendingLetters } from '../letters/status.js';
 import { hashParamsFromConfig } from '../passwords/hashing.js';
@@ -26,7 +23,7 @@ function outputPath(out: string | undefined, now: number): string {
  * The PDF holds provisional passwords in clear: created new with mode 0600 ('wx' fails if a file appears
  * meanwhile), never reusing an existing file's looser permissions, never overwriting unless asked.
  */
-function openSecretFile(path: string, force: boolean): WriteStream {
+function openSecretFile(path: string, force: boolean): NodeJS.WritableStream {
   if (existsSync(path)) {
     if (!force)
       throw new LetterBatchError(`le fichier ${path} existe déjà (utilisez --force pour l’écraser)`);
@@ -66,45 +63,26 @@ export function registerLetterCommands(program: Command): void {
         const path = outputPath(opts.out, now);
         if (existsSync(path) && !opts.force)
           throw new LetterBatchError(`le fichier ${path} existe déjà (utilisez --force pour l’écraser)`);
-        const deps: BatchDeps = {
-          store,
-          clock: systemClock,
-          random: cryptoRandom,
-          hashParams: hashParamsFromConfig(config),
-          settings: letterSettingsFromConfig(config, `${config.publicUrl}/connexion`),
-        };
-        // Claimed before the file is opened: a print already under way leaves no file and no doubt.
-        const outcome = await claimPendingLetters(deps, 'cli');
-        if (outcome.status === 'busy') throw new LetterBatchError(PRINT_IN_PROGRESS);
-        if (outcome.status === 'empty') {
-          reportSetAside({ batchId: null, printed: 0, flagged: outcome.flagged, withdrawn: [] });
-          process.stdout.write('Aucun courrier en attente.\n');
-          return;
-        }
-        const { claim } = outcome;
-        let out: WriteStream;
-        try {
-          out = openSecretFile(path, Boolean(opts.force));
-        } catch (error) {
-          await releaseClaim(store, claim.batchId, claim.createdBy, systemClock.now(), 'output file refused');
-          throw error;
-        }
-        let opened = false;
-        out.once('open', () => {
-          opened = true;
-        });
-        let result: PrintResult;
-        try {
-          result = await printClaimedLetters(deps, claim, out);
-        } catch (error) {
-          // The claim is released and the passwords of a partial file never worked: leave no such file
-          // (only ours: a file that appeared before 'wx' opened is someone else's).
-          if (opened) rmSync(path, { force: true });
-          throw error;
-        }
+        // Written once, mode 0600: it holds provisional passwords in clear and is not kept by the server.
+        const out = createWriteStream(path, { mode: 0o600 });
+        const result = await printPendingLetters(
+          {
+            store,
+            clock: systemClock,
+            random: cryptoRandom,
+            hashParams: hashParamsFromConfig(config),
+            settings: letterSettingsFromConfig(config, `${config.publicUrl}/connexion`),
+          },
+          out,
+          'cli',
+        );
+        // Nothing printed: no empty file left behind to be mistaken for a batch.
+        if (result.batchId === null) rmSync(path, { force: true });
         reportSetAside(result);
         process.stdout.write(
-          `Lot ${result.batchId} : ${result.printed} courrier(s) dans ${path}. Après envoi : sesame letters posted ${result.batchId}\n`,
+          result.batchId === null
+            ? 'Aucun courrier en attente.\n'
+            : `Lot ${result.batchId} : ${result.printed} courrier(s) dans ${path}. Après envoi : sesame letters posted ${result.batchId}\n`,
         );
       }),
     );

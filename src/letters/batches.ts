@@ -1,6 +1,5 @@
 // Letter batches (issue 5): the day's pending letters become one PDF, one letter per page, sorted by
-// postal code for the postal rate. Each letter moves requested → printed (batch) → posted, or cancelled;
-// a batch moves printing → printed → posted (or reprinted), or printing → void (see claims.ts).
+// postal code for the postal rate. Each letter moves requested → printed (batch) → posted, or cancelled.
 // The provisional password exists in clear only inside the PDF written to the operator's path; the
 // database keeps its Argon2id hash (DESIGN.md §4, ASVS 6.4.1).
 import { recordAudit } from '../audit/audit.js';
@@ -8,16 +7,8 @@ import { type HashParams, hashPassword } from '../passwords/hashing.js';
 import { type Clock, DAY } from '../platform/clock.js';
 import type { Random } from '../platform/random.js';
 import type { Store } from '../store/db.js';
-import {
-  type ClaimOutcome,
-  claimPendingLetters,
-  type FlaggedLetter,
-  type LetterClaim,
-  loadClaim,
-  openBatch,
-  releaseClaim,
-} from './claims.js';
-import { type LetterContent, type LetterSettings, writeLettersPdf } from './pdf.js';
+import { formatPostalAddress } from './address.js';
+import { type LetterContent, type LetterSettings, unprintableCharacters, writeLettersPdf } from './pdf.js';
 import { generateProvisionalPassword } from './provisional-password.js';
 
 export const PROVISIONAL_TTL = 30 * DAY;
@@ -38,7 +29,7 @@ export interface PrintResult {
   readonly batchId: number | null;
   readonly printed: number;
   /** Letters set aside for staff because their address cannot be printed, with the reason. */
-  readonly flagged: readonly FlaggedLetter[];
+  readonly flagged: readonly { letterId: number; memberNumber: string; reason: string }[];
   /**
    * Letters cancelled while the file was being written (the member finished another way): their page is
    * in the file but its password never works; staff take the page out before posting.
@@ -46,44 +37,87 @@ export interface PrintResult {
   readonly withdrawn: readonly { letterId: number; memberNumber: string; page: number }[];
 }
 
-/**
- * Draws the claimed letters into `output`, then records them printed in one transaction. Any failure
- * (a download cut short destroys `output`) releases the claim: the letters are pending again, and the
- * passwords of the partial file never worked.
- */
-export async function printClaimedLetters(
-  deps: BatchDeps,
-  claim: LetterClaim,
-  output: NodeJS.WritableStream,
-): Promise<PrintResult> {
-  try {
-    return await drawAndRecord(deps, claim, output, deps.clock.now());
-  } catch (error) {
-    // Best effort: if even this fails (database gone), the claim goes stale and is taken over in 30 minutes.
-    await releaseClaim(
-      deps.store,
-      claim.batchId,
-      claim.createdBy,
-      deps.clock.now(),
-      error instanceof Error ? error.message : String(error),
-    ).catch(() => {});
-    throw error;
-  }
+interface Pending {
+  readonly id: number;
+  readonly memberNumber: string;
+  readonly lines: string[];
 }
 
-async function drawAndRecord(
+/** The pending letters, addresses formatted; unprintable ones are flagged for staff with the reason. */
+async function collectPending(store: Store, now: number, onlyIds?: readonly number[]) {
+  let q = store.db
+    .selectFrom('letters')
+    .innerJoin('members', 'members.id', 'letters.member_id')
+    .select([
+      'letters.id',
+      'members.member_number',
+      'members.civility',
+      'members.first_name',
+      'members.last_name',
+      'members.address_line2',
+      'members.address_line3',
+      'members.address_line4',
+      'members.address_line5',
+      'members.postal_code',
+      'members.city',
+      'members.country',
+    ])
+    .where('letters.status', '=', 'requested')
+    .orderBy('members.postal_code')
+    .orderBy('letters.id');
+  if (onlyIds) q = q.where('letters.id', 'in', onlyIds.length ? [...onlyIds] : [-1]);
+  const rows = await q.execute();
+  const pending: Pending[] = [];
+  const flagged: { letterId: number; memberNumber: string; reason: string }[] = [];
+  for (const r of rows) {
+    const address = formatPostalAddress(r);
+    const unprintable = unprintableCharacters(address.lines.join(''));
+    const problems = [
+      ...address.problems,
+      ...(unprintable.length ? [`caractères non imprimables : ${unprintable.join(' ')}`] : []),
+    ];
+    if (problems.length > 0)
+      flagged.push({ letterId: Number(r.id), memberNumber: r.member_number, reason: problems.join(' ; ') });
+    else pending.push({ id: Number(r.id), memberNumber: r.member_number, lines: address.lines });
+  }
+  if (flagged.length) {
+    await store.db.transaction().execute(async (trx) => {
+      for (const f of flagged) {
+        await trx
+          .updateTable('letters')
+          .set({ status: 'flagged', flag_reason: f.reason.slice(0, 500) })
+          .where('id', '=', f.letterId)
+          .execute();
+      }
+    });
+  }
+  return { pending, flagged, now };
+}
+
+/**
+ * Prints every pending letter into `output` and records the batch. The PDF is written first and the batch
+ * committed after, in one transaction: a crash in between leaves the letters pending (the passwords in
+ * the lost file never worked), so the next run prints them again. If another print recorded some of these
+ * letters meanwhile, this run records nothing and throws LetterBatchError: its file is void.
+ */
+export async function printPendingLetters(
   deps: BatchDeps,
-  claim: LetterClaim,
   output: NodeJS.WritableStream,
-  now: number,
+  createdBy: string,
+  onlyIds?: readonly number[],
 ): Promise<PrintResult> {
-  const { batchId, letters, createdBy } = claim;
+  const now = deps.clock.now();
+  const { pending, flagged } = await collectPending(deps.store, now, onlyIds);
+  if (pending.length === 0) {
+    output.end?.();
+    return { batchId: null, printed: 0, flagged, withdrawn: [] };
+  }
   const hashes = new Map<number, string>();
   const expiresAt = now + PROVISIONAL_TTL;
   async function* contents(): AsyncGenerator<LetterContent> {
     // Hash a few letters ahead of the page being drawn; clear passwords live only until their page is out.
-    for (let i = 0; i < letters.length; i += HASH_CONCURRENCY) {
-      const slice = letters.slice(i, i + HASH_CONCURRENCY);
+    for (let i = 0; i < pending.length; i += HASH_CONCURRENCY) {
+      const slice = pending.slice(i, i + HASH_CONCURRENCY);
       const made = await Promise.all(
         slice.map(async (p) => {
           const password = generateProvisionalPassword(deps.random);
@@ -100,37 +134,55 @@ async function drawAndRecord(
       yield* made;
     }
   }
-  await writeLettersPdf(contents(), output, deps.settings);
+  const { pages } = await writeLettersPdf(contents(), output, deps.settings);
+  let batchId = 0;
   let printed = 0;
   const withdrawn: { letterId: number; memberNumber: string; page: number }[] = [];
   await deps.store.db.transaction().execute(async (trx) => {
-    const still = await trx
-      .updateTable('letter_batches')
-      .set({ status: 'printed' })
-      .where('id', '=', batchId)
-      .where('status', '=', 'printing')
-      .executeTakeFirst();
-    // Only a print that outlived STALE_CLAIM gets here: a later print took its letters over.
-    if (Number(still.numUpdatedRows) !== 1)
-      throw new LetterBatchError(
-        `le lot ${batchId} a été abandonné pendant son impression (trop longue) : ce fichier n’est pas valable, détruisez-le`,
-      );
-    for (const [index, p] of letters.entries()) {
+    const batch = await trx
+      .insertInto('letter_batches')
+      .values({
+        created_at: now,
+        created_by: createdBy,
+        letter_count: pages,
+        status: 'printed',
+        posted_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    batchId = Number(batch.id);
+    const missed: { letterId: number; memberNumber: string; page: number }[] = [];
+    for (const [index, p] of pending.entries()) {
       const res = await trx
         .updateTable('letters')
         .set({
           status: 'printed',
+          batch_id: batchId,
           printed_at: now,
           provisional_hash: hashes.get(p.id) ?? null,
           provisional_expires_at: expiresAt,
         })
         .where('id', '=', p.id)
-        .where('batch_id', '=', batchId)
         .where('status', '=', 'requested')
         .executeTakeFirst();
-      // The claim keeps other prints away: a letter that is no longer 'requested' was cancelled meanwhile.
       if (Number(res.numUpdatedRows) === 1) printed++;
-      else withdrawn.push({ letterId: p.id, memberNumber: p.memberNumber, page: index + 1 });
+      else missed.push({ letterId: p.id, memberNumber: p.memberNumber, page: index + 1 });
+    }
+    if (missed.length > 0) {
+      const ids = missed.map((m) => m.letterId);
+      const states = await trx
+        .selectFrom('letters')
+        .select(['id', 'status'])
+        .where('id', 'in', ids)
+        .execute();
+      const taken = states.filter((l) => l.status !== 'cancelled').length;
+      // Another print took these letters while this file was written (two staff printing at once): recording
+      // this batch too would send members two letters, one with a dead password. Nothing is kept of this run.
+      if (taken > 0)
+        throw new LetterBatchError(
+          `${taken} courrier(s) de ce fichier ont été imprimés en même temps par une autre impression : ce fichier n’est pas valable, détruisez-le`,
+        );
+      withdrawn.push(...missed);
     }
     await trx
       .updateTable('letter_batches')
@@ -148,38 +200,7 @@ async function drawAndRecord(
       now,
     );
   });
-  return { batchId, printed, flagged: claim.flagged, withdrawn };
-}
-
-/** Said when the pending letters are held by another print still running (French, as the CLI speaks). */
-export const PRINT_IN_PROGRESS =
-  'une impression est déjà en cours : les courriers en attente seront dans ce lot';
-
-/**
- * Claims and prints in one call, for callers with no one to warn in between (the bench, scripts). Nothing
- * pending ends `output` untouched; letters held by another print still running throw LetterBatchError.
- */
-export async function printPendingLetters(
-  deps: BatchDeps,
-  output: NodeJS.WritableStream,
-  createdBy: string,
-  onlyIds?: readonly number[],
-): Promise<PrintResult> {
-  return printClaimOutcome(deps, await claimPendingLetters(deps, createdBy, onlyIds), output);
-}
-
-/** Prints a claim; an empty outcome ends `output` untouched, a busy one throws LetterBatchError. */
-export async function printClaimOutcome(
-  deps: BatchDeps,
-  outcome: ClaimOutcome,
-  output: NodeJS.WritableStream,
-): Promise<PrintResult> {
-  if (outcome.status === 'busy') throw new LetterBatchError(PRINT_IN_PROGRESS);
-  if (outcome.status === 'empty') {
-    output.end?.();
-    return { batchId: null, printed: 0, flagged: outcome.flagged, withdrawn: [] };
-  }
-  return printClaimedLetters(deps, outcome.claim, output);
+  return { batchId, printed, flagged, withdrawn };
 }
 
 /** « Marquer comme posté »: every printed letter of the batch is now in the post. */
@@ -196,7 +217,10 @@ export async function markBatchPosted(
       .where('id', '=', batchId)
       .executeTakeFirst();
     if (!batch) throw new LetterBatchError(`lot ${batchId} introuvable`);
-    if (batch.status !== 'printed') throw new LetterBatchError(notPrinted(batchId, batch.status));
+    if (batch.status !== 'printed')
+      throw new LetterBatchError(
+        `le lot ${batchId} est déjà ${batch.status === 'posted' ? 'posté' : 'réimprimé'}`,
+      );
     const res = await trx
       .updateTable('letters')
       .set({ status: 'posted', posted_at: now })
@@ -229,7 +253,7 @@ export async function reprintBatch(
   by: string,
 ): Promise<PrintResult> {
   const now = deps.clock.now();
-  const newBatch = await deps.store.db.transaction().execute(async (trx) => {
+  const newIds = await deps.store.db.transaction().execute(async (trx) => {
     const batch = await trx
       .selectFrom('letter_batches')
       .select(['status'])
@@ -251,8 +275,6 @@ export async function reprintBatch(
       .where('status', '=', 'printed')
       .execute();
     await trx.updateTable('letter_batches').set({ status: 'reprinted' }).where('id', '=', batchId).execute();
-    // The new letters are born claimed by the new batch: no other print can take them in between.
-    const claimed = await openBatch(trx, by, now);
     const ids: number[] = [];
     for (const l of letters) {
       // The member's request keeps its date: the eight-day promise runs from the member's request.
@@ -263,7 +285,7 @@ export async function reprintBatch(
           status: 'requested',
           requested_at: l.requested_at,
           requested_by: l.requested_by,
-          batch_id: claimed,
+          batch_id: null,
           printed_at: null,
           posted_at: null,
           cancelled_at: null,
@@ -287,16 +309,9 @@ export async function reprintBatch(
       },
       now,
     );
-    return claimed;
+    return ids;
   });
-  return printClaimOutcome(deps, await loadClaim(deps.store, newBatch, by, now), output);
-}
-
-function notPrinted(batchId: number, status: string): string {
-  if (status === 'posted') return `le lot ${batchId} est déjà posté`;
-  if (status === 'reprinted') return `le lot ${batchId} est déjà réimprimé`;
-  if (status === 'printing') return `le lot ${batchId} est en cours d’impression`;
-  return `le lot ${batchId} n’a pas été imprimé jusqu’au bout (impression interrompue)`;
+  return printPendingLetters(deps, output, by, newIds);
 }
 
 export class LetterBatchError extends Error {

@@ -153,8 +153,7 @@ export interface LetterBatchTable {
   created_at: number;
   created_by: string;
   letter_count: number;
-  /** printing → printed → posted | reprinted; printing → void when the print failed (letters/claims.ts). */
-  status: 'printing' | 'printed' | 'posted' | 'reprinted' | 'void';
+  status: 'printed' | 'posted' | 'reprinted';
   posted_at: number | null;
 }
 

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { recordAudit } from '../../src/audit/audit.js';
-import { claimPendingLetters, releaseClaim } from '../../src/letters/claims.js';
 import { DAY } from '../../src/platform/clock.js';
-import { type Browser, buildTestApp, csrfOf, type TestApp, textOf } from '../helpers/app.js';
+import { type Browser, buildTestApp, type TestApp, textOf } from '../helpers/app.js';
 import { DIALECTS, type TestStore } from '../helpers/stores.js';
 import { auditRows, seedNamedMember, seedStaff, signInStaff } from './helpers.js';
 
@@ -134,50 +133,6 @@ for (const d of DIALECTS) {
       const nothing = await sup.post('/admin/courriers/lot', {});
       assert.equal(nothing.status, 409);
       assert.match(textOf(nothing.body), /Aucun courrier à imprimer/);
-    });
-
-    it('answers a second print while one is under way with 409 and a page, not a void file', async (c) => {
-      if (skip) return c.skip(skip);
-      const now = t.clock.now();
-      const members = await store.db.selectFrom('members').select('id').orderBy('id').execute();
-      for (const m of members) await requestLetter(store, Number(m.id), now);
-      // Someone else (the CLI, another supervisor) has claimed the pending letters and is drawing them.
-      const other = await claimPendingLetters({ store, clock: t.clock }, 'cli');
-      assert.ok(other.status === 'claimed');
-      const desk = await sup.get('/admin/courriers');
-      assert.match(textOf(desk.body), /2 courriers en cours d’impression dans un autre lot/);
-      assert.match(textOf(desk.body), /Aucun courrier en attente d’impression/);
-      const busy = await sup.post('/admin/courriers/lot', {});
-      assert.equal(busy.status, 409);
-      assert.match(String(busy.headers['content-type']), /^text\/html/);
-      assert.match(
-        textOf(busy.body),
-        /Une impression est déjà en cours : les courriers en attente seront dans ce lot\./,
-      );
-      const batches = await store.db.selectFrom('letter_batches').select('status').execute();
-      assert.equal(batches.filter((b) => b.status === 'printing').length, 1);
-
-      // That print fails: the letters are pending again, and two clicks at once give one file and one page.
-      await releaseClaim(store, other.claim.batchId, 'cli', now, 'test');
-      const page = await sup.get('/admin/courriers');
-      const csrf = csrfOf(page.body) ?? '';
-      const both = await Promise.all([
-        sup.post('/admin/courriers/lot', { _csrf: csrf }),
-        sup.post('/admin/courriers/lot', { _csrf: csrf }),
-      ]);
-      assert.deepEqual(both.map((r) => r.status).sort(), [200, 409]);
-      const pdf = both.find((r) => r.status === 200)!;
-      assert.ok(pdf.body.startsWith('%PDF-'));
-      assert.match(textOf(both.find((r) => r.status === 409)!.body), /Une impression est déjà en cours/);
-      const letters = await store.db
-        .selectFrom('letters')
-        .select('status')
-        .where('requested_at', '=', now)
-        .execute();
-      assert.deepEqual(
-        letters.map((l) => l.status),
-        ['printed', 'printed'],
-      );
     });
 
     it('filters the audit log and exports it as CSV that a parser reads, formulas neutralised, audited', async (c) => {

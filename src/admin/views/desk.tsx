@@ -23,7 +23,6 @@ export function DeskPage(
 
       <section aria-labelledby="to-print-title">
         <h2 id="to-print-title">{escapeHtml(t.toPrintTitle)}</h2>
-        {desk.printing > 0 ? <p safe>{t.printingCount({ count: desk.printing })}</p> : ''}
         {desk.toPrint.length === 0 ? (
           <p>{escapeHtml(t.none)}</p>
         ) : (
