@@ -14,6 +14,7 @@ import { formatPostalAddress, type PostalMember } from '../src/letters/address.j
 import { type BatchDeps, printPendingLetters } from '../src/letters/batches.js';
 import { type LetterContent, type LetterSettings, writeLettersPdf } from '../src/letters/pdf.js';
 import { generateProvisionalPassword } from '../src/letters/provisional-password.js';
+import { newLetterRow } from '../src/letters/requests.js';
 import { OWASP_HASH_PARAMS } from '../src/passwords/hashing.js';
 import { DAY } from '../src/platform/clock.js';
 import { cryptoRandom } from '../src/platform/random.js';
@@ -97,23 +98,7 @@ async function seedLetters(store: Store, count: number): Promise<void> {
       const ids = await trx.insertInto('members').values(members).returning('id').execute();
       await trx
         .insertInto('letters')
-        .values(
-          ids.map(({ id }) => ({
-            member_id: Number(id),
-            status: 'requested' as const,
-            requested_at: DATE,
-            requested_by: 'member',
-            batch_id: null,
-            printed_at: null,
-            posted_at: null,
-            cancelled_at: null,
-            cancel_reason: null,
-            flag_reason: null,
-            provisional_hash: null,
-            provisional_expires_at: null,
-            provisional_used_at: null,
-          })),
-        )
+        .values(ids.map(({ id }) => newLetterRow(Number(id), 'member', DATE)))
         .execute();
     }
   });

@@ -10,6 +10,7 @@ import type { Store } from '../store/db.js';
 import { formatPostalAddress } from './address.js';
 import { type LetterContent, type LetterSettings, unprintableCharacters, writeLettersPdf } from './pdf.js';
 import { generateProvisionalPassword } from './provisional-password.js';
+import { newLetterRow } from './requests.js';
 
 export const PROVISIONAL_TTL = 30 * DAY;
 /** The guide's promise: « sous huit jours ». A letter not posted by then is late. */
@@ -280,21 +281,7 @@ export async function reprintBatch(
       // The member's request keeps its date: the eight-day promise runs from the member's request.
       const row = await trx
         .insertInto('letters')
-        .values({
-          member_id: l.member_id,
-          status: 'requested',
-          requested_at: l.requested_at,
-          requested_by: l.requested_by,
-          batch_id: null,
-          printed_at: null,
-          posted_at: null,
-          cancelled_at: null,
-          cancel_reason: null,
-          flag_reason: null,
-          provisional_hash: null,
-          provisional_expires_at: null,
-          provisional_used_at: null,
-        })
+        .values(newLetterRow(l.member_id, l.requested_by, l.requested_at))
         .returning('id')
         .executeTakeFirstOrThrow();
       ids.push(Number(row.id));

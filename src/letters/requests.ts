@@ -1,13 +1,36 @@
 // A member's request for a postal letter (DESIGN.md §2 "Postal letter"). One letter per member per
 // interval (30 days by default): a second request in the window gets an answer, not a second letter.
-import { type Kysely, sql } from 'kysely';
+import { type Insertable, type Kysely, sql } from 'kysely';
 import { DAY } from '../platform/clock.js';
 import type { Dialect } from '../store/db.js';
-import type { Database } from '../store/tables.js';
+import type { Database, LetterTable } from '../store/tables.js';
 
 export type LetterRequestAnswer =
   | { readonly status: 'queued' }
   | { readonly status: 'too_soon'; readonly lastAt: number; readonly nextAt: number };
+
+/** A letter waiting to be printed: the one row shape every request, reprint and seeded letter starts from. */
+export function newLetterRow(
+  memberId: number,
+  requestedBy: string,
+  requestedAt: number,
+): Insertable<LetterTable> {
+  return {
+    member_id: memberId,
+    status: 'requested',
+    requested_at: requestedAt,
+    requested_by: requestedBy,
+    batch_id: null,
+    printed_at: null,
+    posted_at: null,
+    cancelled_at: null,
+    cancel_reason: null,
+    flag_reason: null,
+    provisional_hash: null,
+    provisional_expires_at: null,
+    provisional_used_at: null,
+  };
+}
 
 export async function requestLetter(
   trx: Kysely<Database>,
@@ -33,21 +56,7 @@ export async function requestLetter(
     };
   await trx
     .insertInto('letters')
-    .values({
-      member_id: input.memberId,
-      status: 'requested',
-      requested_at: input.now,
-      requested_by: input.requestedBy,
-      batch_id: null,
-      printed_at: null,
-      posted_at: null,
-      cancelled_at: null,
-      cancel_reason: null,
-      flag_reason: null,
-      provisional_hash: null,
-      provisional_expires_at: null,
-      provisional_used_at: null,
-    })
+    .values(newLetterRow(input.memberId, input.requestedBy, input.now))
     .execute();
   return { status: 'queued' };
 }

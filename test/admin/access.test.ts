@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { newLetterRow } from '../../src/letters/requests.js';
 import { recordSignInFailure } from '../../src/sign-in/lockout.js';
 import { antiRobotAnswer, Browser, buildTestApp, csrfOf, type TestApp } from '../helpers/app.js';
 import { GOOD_PASSWORD, seedMember } from '../helpers/members.js';
@@ -87,19 +88,10 @@ for (const d of DIALECTS) {
       const letter = await store.db
         .insertInto('letters')
         .values({
-          member_id: member.id,
+          ...newLetterRow(member.id, 'member', now),
           status: 'posted',
-          requested_at: now,
-          requested_by: 'member',
-          batch_id: null,
           printed_at: now,
           posted_at: now,
-          cancelled_at: null,
-          cancel_reason: null,
-          flag_reason: null,
-          provisional_hash: null,
-          provisional_expires_at: null,
-          provisional_used_at: null,
         })
         .returning('id')
         .executeTakeFirstOrThrow();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { newLetterRow } from '../../src/letters/requests.js';
 import { cryptoRandom } from '../../src/platform/random.js';
 import { createSession } from '../../src/sessions/sessions.js';
 import { readLockState, recordSignInFailure } from '../../src/sign-in/lockout.js';
@@ -174,21 +175,7 @@ for (const d of DIALECTS) {
       );
       const row = await store.db
         .insertInto('letters')
-        .values({
-          member_id: other.id,
-          status: 'requested',
-          requested_at: t.clock.now(),
-          requested_by: 'member',
-          batch_id: null,
-          printed_at: null,
-          posted_at: null,
-          cancelled_at: null,
-          cancel_reason: null,
-          flag_reason: null,
-          provisional_hash: null,
-          provisional_expires_at: null,
-          provisional_used_at: null,
-        })
+        .values(newLetterRow(other.id, 'member', t.clock.now()))
         .returning('id')
         .executeTakeFirstOrThrow();
       await agent.get('/admin/adherents/600001');

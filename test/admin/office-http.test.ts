@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { recordAudit } from '../../src/audit/audit.js';
+import { newLetterRow } from '../../src/letters/requests.js';
 import { DAY } from '../../src/platform/clock.js';
 import { type Browser, buildTestApp, type TestApp, textOf } from '../helpers/app.js';
 import { DIALECTS, type TestStore } from '../helpers/stores.js';
@@ -10,21 +11,7 @@ import { auditRows, seedNamedMember, seedStaff, signInStaff } from './helpers.js
 async function requestLetter(store: TestStore, memberId: number, at: number): Promise<number> {
   const row = await store.db
     .insertInto('letters')
-    .values({
-      member_id: memberId,
-      status: 'requested',
-      requested_at: at,
-      requested_by: 'member',
-      batch_id: null,
-      printed_at: null,
-      posted_at: null,
-      cancelled_at: null,
-      cancel_reason: null,
-      flag_reason: null,
-      provisional_hash: null,
-      provisional_expires_at: null,
-      provisional_used_at: null,
-    })
+    .values(newLetterRow(memberId, 'member', at))
     .returning('id')
     .executeTakeFirstOrThrow();
   return Number(row.id);

@@ -5,6 +5,7 @@
 // never has to be relaxed.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { newLetterRow } from '../../src/letters/requests.js';
 import { seedStaff, signInStaff } from '../admin/helpers.js';
 import { antiRobotAnswer, antiRobotWrong, Browser, buildTestApp, type TestApp } from '../helpers/app.js';
 import { listRoutes, send } from '../helpers/hostile.js';
@@ -221,21 +222,7 @@ describe('CSP and inline code on every page', () => {
     // The back office.
     const letter = await store.db
       .insertInto('letters')
-      .values({
-        member_id: letterMember,
-        status: 'requested',
-        requested_at: now,
-        requested_by: 'member',
-        batch_id: null,
-        printed_at: null,
-        posted_at: null,
-        cancelled_at: null,
-        cancel_reason: null,
-        flag_reason: null,
-        provisional_hash: null,
-        provisional_expires_at: null,
-        provisional_used_at: null,
-      })
+      .values(newLetterRow(letterMember, 'member', now))
       .returning('id')
       .executeTakeFirstOrThrow();
     await visit(new Browser(t.app), 'staff sign-in', 'GET /admin/connexion', '/admin/connexion');

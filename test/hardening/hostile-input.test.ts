@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { newLetterRow } from '../../src/letters/requests.js';
 import { seedStaff, signInStaff, staffPasswordStep } from '../admin/helpers.js';
 import { antiRobotAnswer, Browser, buildTestApp, csrfOf, type TestApp } from '../helpers/app.js';
 import {
@@ -351,21 +352,7 @@ for (const d of DIALECTS) {
       const target = await seedMember(store, { number: '100004', password: GOOD_PASSWORD });
       const letter = await store.db
         .insertInto('letters')
-        .values({
-          member_id: target,
-          status: 'requested',
-          requested_at: now,
-          requested_by: 'member',
-          batch_id: null,
-          printed_at: null,
-          posted_at: null,
-          cancelled_at: null,
-          cancel_reason: null,
-          flag_reason: null,
-          provisional_hash: null,
-          provisional_expires_at: null,
-          provisional_used_at: null,
-        })
+        .values(newLetterRow(target, 'member', now))
         .returning('id')
         .executeTakeFirstOrThrow();
       await seedStaff(store, 'admin1', 'admin', now);
