@@ -111,7 +111,8 @@ export function createAntiRobot(options: AntiRobotOptions): AntiRobot {
       perIcon: options.picturesPerIcon,
       onError: options.onError,
     });
-  const challengeStore = options.challengeStore ?? createChallengeStore(options.store);
+  const tables = createChallengeStore(options.store);
+  const challengeStore = options.challengeStore ?? tables;
   const imageDeps: ImageChallengeDeps = { ...options, pool, challengeStore };
   const altchaDeps: AltchaDeps = { ...options, challengeStore, maxNumber: options.altchaMaxNumber };
 
@@ -143,12 +144,9 @@ export function createAntiRobot(options: AntiRobotOptions): AntiRobot {
     createAltchaChallenge: () => createAltchaChallenge(altchaDeps),
     purgeExpired: async () => {
       const purged = await purgeExpiredChallenges(imageDeps);
-      if (!options.challengeStore) return purged;
+      if (challengeStore === tables) return purged;
       // Challenges moved to Redis: rows left in the tables from before the move still get cleared.
-      const before = await purgeExpiredChallenges({
-        ...imageDeps,
-        challengeStore: createChallengeStore(options.store),
-      });
+      const before = await purgeExpiredChallenges({ ...imageDeps, challengeStore: tables });
       return { challenges: purged.challenges + before.challenges, proofs: purged.proofs + before.proofs };
     },
     warmUp: () => pool.fill(),

@@ -5,8 +5,8 @@ import SQLite from 'better-sqlite3';
 import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { Store } from '../store/db.js';
 import type { Database } from '../store/tables.js';
+import { MEMBER_FIELDS, type MemberInput } from './field-check.js';
 import { toSearchName } from './search-name.js';
-import type { MemberInput } from './validate.js';
 
 export interface UpsertCounts {
   inserted: number;
@@ -23,42 +23,15 @@ export interface MemberWriter {
 /** Rows per write: small on SQLite (short-lived objects), large on PostgreSQL (fewer round trips). */
 export const BATCH_SIZE = { sqlite: 500, postgres: 2000 } as const;
 
-const COMPARED = [
-  'civility',
-  'first_name',
-  'last_name',
-  'search_name',
-  'email',
-  'mobile',
-  'address_line2',
-  'address_line3',
-  'address_line4',
-  'address_line5',
-  'postal_code',
-  'city',
-  'country',
-] as const;
-const VALUES = ['member_number', ...COMPARED] as const;
+// Every registry field plus the folded name the staff search reads: one list gives the columns and, in the
+// same order, each row's values.
+const VALUES = [...MEMBER_FIELDS, 'search_name'] as const;
+const COMPARED = VALUES.filter((c) => c !== 'member_number');
 const INSERTED = [...VALUES, 'status', 'created_at', 'updated_at'].join(', ');
 const SET = [...COMPARED, 'updated_at'].map((c) => `${c} = excluded.${c}`).join(', ');
 
 function rowValues(m: MemberInput): (string | null)[] {
-  return [
-    m.member_number,
-    m.civility,
-    m.first_name,
-    m.last_name,
-    toSearchName(m.last_name, m.first_name),
-    m.email,
-    m.mobile,
-    m.address_line2,
-    m.address_line3,
-    m.address_line4,
-    m.address_line5,
-    m.postal_code,
-    m.city,
-    m.country,
-  ];
+  return VALUES.map((c) => (c === 'search_name' ? toSearchName(m.last_name, m.first_name) : m[c]));
 }
 
 /**
